@@ -1,0 +1,45 @@
+// What the repository's resources mean on this machine: f/platform/db is the
+// embedded (or DATABASE_URL) Postgres, f/platform/archive the embedded (or
+// S3_*) store, f/platform/shopify the simulator (or the SHOPIFY_* store).
+// In Windmill the same paths hold the production values.
+import type { S3Settings } from "./config.ts";
+import type { Bindings } from "./runtime/resources.ts";
+
+export function postgresResource(databaseUrl: string) {
+  const u = new URL(databaseUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    dbname: u.pathname.replace(/^\//, "") || "postgres",
+    sslmode: u.searchParams.get("sslmode") ?? "disable",
+  };
+}
+
+export function s3Resource(s3: S3Settings) {
+  const u = new URL(s3.endpoint);
+  return {
+    bucket: s3.bucket,
+    region: s3.region,
+    endPoint: s3.endpoint,
+    accessKey: s3.accessKeyId,
+    secretKey: s3.secretAccessKey,
+    useSSL: u.protocol === "https:",
+    pathStyle: s3.pathStyle,
+  };
+}
+
+export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; env?: NodeJS.ProcessEnv }): Bindings {
+  const env = opts.env ?? process.env;
+  const resources: Record<string, unknown> = { "f/platform/db": postgresResource(opts.databaseUrl) };
+  if (opts.s3) resources["f/platform/archive"] = s3Resource(opts.s3);
+  const variables: Record<string, string> = {};
+  const fromEnv: Record<string, string | undefined> = {
+    "f/platform/shopify_admin_token": env.SHOPIFY_ADMIN_TOKEN,
+    "f/platform/shopify_client_secret": env.SHOPIFY_CLIENT_SECRET,
+    "f/platform/shopify_webhook_secret": env.SHOPIFY_WEBHOOK_SECRET,
+  };
+  for (const [k, v] of Object.entries(fromEnv)) if (v) variables[k] = v;
+  return { resources, variables };
+}

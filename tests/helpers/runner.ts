@@ -1,0 +1,17 @@
+// A Runner on a test database, bound like a local session.
+import { inject } from "vitest";
+import { localBindings } from "../../local/bindings.ts";
+import { ARCHIVE_BUCKET, repoRoot } from "../../local/config.ts";
+import { ResourceStore } from "../../local/runtime/resources.ts";
+import { Runner } from "../../local/runtime/runner.ts";
+import type { TestDatabase } from "./db.ts";
+
+export function testS3() {
+  return { endpoint: inject("s3Endpoint"), bucket: ARCHIVE_BUCKET, accessKeyId: "S3RVER", secretAccessKey: "S3RVER", region: "us-east-1", pathStyle: true };
+}
+
+export function testRunner(db: TestDatabase, opts: { root?: string; timeScale?: number } = {}): Runner {
+  const root = opts.root ?? repoRoot;
+  const resources = new ResourceStore(localBindings({ databaseUrl: db.url, s3: testS3(), env: {} }), root);
+  return new Runner({ sql: db.sql, root, resources, timeScale: opts.timeScale ?? 0.01 });
+}
