@@ -1,0 +1,64 @@
+// `npm start`: the whole product on this machine. Services up, migrations
+// applied, the health check run as a job, then the console, HTTP triggers and
+// schedules served on 127.0.0.1 with a login token.
+import { parse, UsageError } from "./cli.ts";
+import { startServer, waitForSignal } from "./serve.ts";
+import { openSession } from "./session.ts";
+
+async function start(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    "no-serve": { type: "boolean" },
+    port: { type: "string" },
+  });
+  const port = values.port === undefined ? 8484 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+
+  const t0 = performance.now();
+  const step = (what: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${what}`);
+  step("starting services");
+  const session = await openSession({ log: (m) => console.error(`  ${m}`) });
+  for (const line of session.services.describe()) console.error(`  ${line}`);
+  step("migrations applied; running f/platform/health");
+
+  const health = await session.runner.run("f/platform/health", { db: "$res:f/platform/db" }, { trigger: { kind: "start" } });
+  if (health.status !== "success") {
+    console.error(`health check failed: ${health.error?.message}`);
+    await session.close();
+    return 1;
+  }
+  printHealth(health.result as HealthSummary);
+
+  if (values["no-serve"]) {
+    step("done (--no-serve)");
+    await session.close();
+    return 0;
+  }
+  const served = await startServer({ runner: session.runner, port, schedules: true, log: (l) => console.error(l) });
+  step("serving");
+  console.log(`\nConsole: ${served.loginUrl}\n(127.0.0.1 only; the token is required. Ctrl-C stops everything.)`);
+  await waitForSignal();
+  console.error("stopping…");
+  await served.close();
+  await session.close();
+  return 0;
+}
+
+interface HealthSummary {
+  status: string;
+  database: { migration_version: string | null };
+  sync: { resource: string; label: string }[];
+  open_dead_letters: number;
+}
+
+function printHealth(h: HealthSummary): void {
+  console.error(`  health: ${h.status}, schema ${h.database.migration_version}, open dead letters ${h.open_dead_letters}`);
+  for (const s of h.sync) console.error(`    last sync ${s.resource.padEnd(17)} ${s.label}`);
+}
+
+start(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`npm start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);
