@@ -1,12 +1,13 @@
 // wm-local: run this Windmill workspace's scripts and flows on this machine.
 // See README "The wm-local CLI" for the contract.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { workspaceRoot } from "./config.ts";
 import { openSession, type Session } from "./session.ts";
 import { identityFor } from "./runtime/identity.ts";
 import type { JobRow } from "./runtime/jobs.ts";
-import type { Outcome } from "./runtime/runner.ts";
-import { ArgsError } from "./runtime/args.ts";
-import { UnknownPathError } from "./runtime/workspace.ts";
+import { schemaOf, type Outcome } from "./runtime/runner.ts";
+import { ArgsError, checkArgs } from "./runtime/args.ts";
+import { findItem, UnknownPathError, validateItemPath } from "./runtime/workspace.ts";
 
 const USAGE = `usage: wm-local <command> [options]
 
@@ -75,6 +76,17 @@ export function parseJsonArg(raw: string | undefined, flag = "-d"): Record<strin
   return value as Record<string, unknown>;
 }
 
+/** A malformed or unknown path and bad args are usage mistakes, found before any service starts. */
+function checkCall(path: string, input: Record<string, unknown>): void {
+  try {
+    validateItemPath(path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const item = findItem(path, workspaceRoot());
+  checkArgs(path, schemaOf(item), input);
+}
+
 async function withSession<T>(fn: (s: Session) => Promise<T>): Promise<T> {
   const session = await openSession();
   try {
@@ -87,6 +99,7 @@ async function withSession<T>(fn: (s: Session) => Promise<T>): Promise<T> {
 async function cmdRun(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { data: { type: "string", short: "d" }, json: { type: "boolean" } }, ["path"]);
   const input = parseJsonArg(values.data);
+  checkCall(positionals[0], input);
   return withSession(async (s) => {
     const outcome = await s.runner.run(positionals[0], input, { echo: values.json ? undefined : echoLine });
     return report(outcome, Boolean(values.json));

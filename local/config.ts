@@ -5,6 +5,11 @@ import { dirname, join, resolve } from "node:path";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** The workspace whose f/ the runner serves: WM_LOCAL_ROOT (e.g. a test fixture workspace), else this repository. */
+export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WM_LOCAL_ROOT ? resolve(env.WM_LOCAL_ROOT) : repoRoot;
+}
+
 export interface LocalConfig {
   /** Folder for embedded data (Postgres cluster, S3 files, tokens). Git-ignored. */
   dataDir: string;

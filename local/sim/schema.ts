@@ -14,7 +14,9 @@ import {
   parse,
   specifiedRules,
   validate,
+  type GraphQLCompositeType,
   type GraphQLError,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type IntrospectionQuery,
@@ -31,7 +33,9 @@ export function loadAdminSchema(): GraphQLSchema {
     const introspection = JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString("utf8")) as {
       data: IntrospectionQuery;
     };
-    cached = buildClientSchema(introspection.data);
+    // graphql@17 rejects deprecated implementations of non-deprecated interface fields,
+    // which Shopify's schema has; the schema is authoritative, so skip schema validation.
+    cached = buildClientSchema(introspection.data, { assumeValid: true });
   }
   return cached;
 }
@@ -57,4 +61,11 @@ export function isConnectionType(type: GraphQLOutputType): boolean {
 /** True for `[T]`, `[T!]!`, ... (lists, as opposed to connections). */
 export function isListOutput(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/** The node type of a connection field (`XxxConnection.edges.node`). */
+export function connectionNodeType(type: GraphQLOutputType): GraphQLCompositeType {
+  const connection = getNamedType(type) as GraphQLObjectType;
+  const edge = getNamedType(connection.getFields().edges!.type) as GraphQLObjectType;
+  return getNamedType(edge.getFields().node!.type) as GraphQLCompositeType;
 }

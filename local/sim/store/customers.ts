@@ -57,6 +57,17 @@ export interface CustomerBasics {
   acceptsMarketing: boolean;
 }
 
+// Small bounded caches: these are recomputed for every order otherwise.
+const foreignCountries = new Map<string, string[]>();
+const emailLocals = new Map<string, string>();
+
+function emailLocalPart(firstName: string, lastName: string): string {
+  const key = `${firstName}.${lastName}`;
+  let local = emailLocals.get(key);
+  if (local === undefined) emailLocals.set(key, (local = key.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "")));
+  return local;
+}
+
 export function customerBasics(cfg: StoreConfig, c: number): CustomerBasics {
   const rng = rngFor(cfg.seed, STREAMS.customer, c);
   const firstName = rng.pick(FIRST_NAMES);
@@ -68,10 +79,12 @@ export function customerBasics(cfg: StoreConfig, c: number): CustomerBasics {
   const acceptsMarketing = rng.chance(0.3);
   if (acceptsMarketing) tags.push("newsletter");
   const domestic = rng.chance(0.8);
-  const countryCode = domestic ? cfg.shop.countryCode : rng.pick(Object.keys(COUNTRIES).filter((code) => code !== cfg.shop.countryCode));
+  let foreign = foreignCountries.get(cfg.shop.countryCode);
+  if (!foreign) foreignCountries.set(cfg.shop.countryCode, (foreign = Object.keys(COUNTRIES).filter((code) => code !== cfg.shop.countryCode)));
+  const countryCode = domestic ? cfg.shop.countryCode : rng.pick(foreign);
   const country = COUNTRIES[countryCode]!;
   const place = rng.pick(country.addresses);
-  const emailLocal = `${firstName}.${lastName}`.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "");
+  const emailLocal = emailLocalPart(firstName, lastName);
   return {
     index: c,
     id: gid("Customer", c),
@@ -97,7 +110,8 @@ export interface CustomerStats {
 export function customerRecord(cfg: StoreConfig, basics: CustomerBasics, stats: CustomerStats): SimNode {
   const rng = rngFor(cfg.seed, STREAMS.customer ^ 0x27d4eb2f, basics.index);
   const createdAtMs = (stats.firstOrderAtMs ?? cfg.startMs) - rng.int(0, 30) * DAY_MS - rng.int(60, 3600) * 1000;
-  const updatedAtMs = Math.max(createdAtMs + rng.int(60, 86_400) * 1000, stats.lastOrderAtMs ?? 0);
+  // A customer is touched when created and again by each order they place.
+  const updatedAtMs = Math.max(Math.min(createdAtMs + rng.int(60, 86_400) * 1000, cfg.nowMs - 1000), stats.lastOrderAtMs ?? 0);
   return {
     __typename: "Customer",
     id: basics.id,
@@ -113,7 +127,7 @@ export function customerRecord(cfg: StoreConfig, basics: CustomerBasics, stats: 
     numberOfOrders: String(stats.numberOfOrders),
     amountSpent: moneyV2(stats.amountSpentCents, cfg.shop.currencyCode),
     createdAt: iso(createdAtMs),
-    updatedAt: iso(Math.min(updatedAtMs, Math.max(cfg.nowMs - 1000, updatedAtMs === stats.lastOrderAtMs ? updatedAtMs : 0))),
+    updatedAt: iso(updatedAtMs),
     verifiedEmail: true,
     taxExempt: basics.isWholesale,
     locale: "en",
