@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parse as parseYaml, stringify } from "yaml";
 import { repoRoot } from "./config.ts";
 import { parse } from "./cli.ts";
-import { emptySchema, inferSchema, parseSignature, type JsonSchema } from "./runtime/signature.ts";
+import { emptySchema, inferSchema, type JsonSchema } from "./runtime/signature.ts";
 import { listWorkspaceFiles } from "./runtime/workspace.ts";
 
 export interface Drift {
@@ -17,11 +17,13 @@ export interface Drift {
   actual: JsonSchema | undefined;
 }
 
-/** Every script under f/ (a .ts with a main, outside flows and apps). */
+/**
+ * Every script under f/, outside flows and apps. Library modules (f/lib, no
+ * main) count too: Windmill workers fetch relative imports from the deployed
+ * workspace, so `wmill sync push` deploys them as scripts with their metadata.
+ */
 export function scriptFiles(root = repoRoot): string[] {
-  return listWorkspaceFiles(root).filter(
-    (f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !/__(flow|raw_app|app)\//.test(f) && !f.startsWith("f/lib/"),
-  );
+  return listWorkspaceFiles(root).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !/__(flow|raw_app|app)\//.test(f));
 }
 
 export function metaFileOf(script: string): string {
@@ -32,7 +34,6 @@ export function schemaDrift(root = repoRoot): Drift[] {
   const drift: Drift[] = [];
   for (const script of scriptFiles(root)) {
     const code = readFileSync(join(root, script), "utf8");
-    if (parseSignature(code).auto_kind === "lib") continue;
     const metaFile = metaFileOf(script);
     const meta = existsSync(join(root, metaFile)) ? (parseYaml(readFileSync(join(root, metaFile), "utf8")) ?? {}) : undefined;
     const actual = meta?.schema as JsonSchema | undefined;
@@ -57,7 +58,7 @@ export async function generateMetadataCommand(args: string[]): Promise<number> {
     const path = join(repoRoot, d.metaFile);
     const meta = existsSync(path)
       ? parseYaml(readFileSync(path, "utf8"))
-      : { summary: "", description: "", lock: "", kind: "script" };
+      : { summary: d.script.startsWith("f/lib/") ? "Library module imported by scripts (no main)" : "", description: "", lock: "", kind: "script" };
     meta.schema = d.expected;
     writeFileSync(path, stringify(meta));
     console.log(`wrote ${d.metaFile}`);

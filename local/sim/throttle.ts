@@ -58,13 +58,6 @@ export class Throttle {
     return { ok, status: this.status(bucket.available) };
   }
 
-  /** Empties a token's bucket (fault injection: THROTTLED). */
-  drain(token: string): ThrottleStatus {
-    const bucket = this.bucket(token);
-    bucket.available = 0;
-    return this.status(0);
-  }
-
   peek(token: string): ThrottleStatus {
     return this.status(this.bucket(token).available);
   }

@@ -8,14 +8,13 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../local/config.ts";
 import { metaFileOf, schemaDrift, scriptFiles } from "../../local/metadata.ts";
-import { inferSchema, parseSignature } from "../../local/runtime/signature.ts";
-
-const isLibrary = (root: string, file: string) => parseSignature(readFileSync(join(root, file), "utf8")).auto_kind === "lib";
+import { inferSchema } from "../../local/runtime/signature.ts";
 
 describe("script schemas of this repository", () => {
-  it("every script under f/ (outside f/lib, flows and apps) has a .script.yaml", () => {
-    const scripts = scriptFiles().filter((f) => !isLibrary(repoRoot, f));
+  it("every script under f/ (library modules included, flows and apps excluded) has a .script.yaml", () => {
+    const scripts = scriptFiles();
     expect(scripts).toContain("f/platform/health.ts");
+    expect(scripts).toContain("f/lib/db.ts");
     const missing = scripts.filter((f) => !existsSync(join(repoRoot, metaFileOf(f))));
     expect(missing, "run: npx wm-local generate-metadata").toEqual([]);
   });
@@ -48,15 +47,14 @@ describe("schemaDrift on a scratch workspace", () => {
     put("f/demo/stale.ts", code.replace("count: number = 2", "count: string"));
     put("f/demo/stale.script.yaml", meta(inferSchema(code)));
     put("f/demo/no_meta.ts", code);
-    put("f/lib/helpers.ts", "export const x = 1;\n"); // a library: no main, no metadata needed
-    put("f/demo/lib_like.ts", "export function helper() { return 1; }\n");
+    put("f/lib/helpers.ts", "export const x = 1;\n"); // a library: deployed as a script too, so it needs metadata
     put("f/demo/flow__flow/step.ts", "export async function main(z: number) { return z; }\n");
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("reports a changed signature and a missing .script.yaml, and nothing else", () => {
     const drift = schemaDrift(root);
-    expect(drift.map((d) => d.script).sort()).toEqual(["f/demo/no_meta.ts", "f/demo/stale.ts"]);
+    expect(drift.map((d) => d.script).sort()).toEqual(["f/demo/no_meta.ts", "f/demo/stale.ts", "f/lib/helpers.ts"]);
     const stale = drift.find((d) => d.script === "f/demo/stale.ts")!;
     expect(stale.metaFile).toBe("f/demo/stale.script.yaml");
     expect(stale.actual?.properties.count).toMatchObject({ type: "number", default: 2 });
