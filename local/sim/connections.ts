@@ -3,6 +3,7 @@
  * (a) in-record arrays (line items, variants, ...) and (b) indexed collections that
  * are generated on the fly. Cursors are opaque base64 JSON, like Shopify's.
  */
+import { UserFacingError } from "./errors.ts";
 
 export interface PageArgs {
   first?: number | null;
@@ -21,12 +22,6 @@ export interface Connection {
 interface CursorPayload {
   last_id: number;
   last_value: string | number | null;
-}
-
-export class UserFacingError extends Error {
-  constructor(message: string, readonly extensions: Record<string, unknown> = {}) {
-    super(message);
-  }
 }
 
 export function encodeCursor(position: number, value: string | number | null = null): string {

@@ -4,6 +4,13 @@ import type { GraphQLError } from "graphql";
 /** Body of a 401 for a missing or wrong `X-Shopify-Access-Token` (Shopify's exact text). */
 export const UNAUTHORIZED_BODY = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
 
+/** An error meant for the API caller, with Shopify-style `extensions`. */
+export class UserFacingError extends Error {
+  constructor(message: string, readonly extensions: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
 export const RATE_LIMIT_DOC = "https://shopify.dev/api/usage/rate-limits";
 
 export interface ShopifyError {

@@ -4,9 +4,8 @@
  * `extensions.cost` (and `extensions.search` warnings).
  */
 import { execute, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
-import { UserFacingError } from "./connections.ts";
 import type { SimContext } from "./context.ts";
-import { RATE_LIMIT_DOC, shopifyValidationMessage, type ShopifyError } from "./errors.ts";
+import { RATE_LIMIT_DOC, shopifyValidationMessage, UserFacingError, type ShopifyError } from "./errors.ts";
 import { resolveField, typeNameOf } from "./resolve.ts";
 import { mutationRoot, queryRoot, REQUIRED_SCOPES, type RootResolver } from "./resolvers.ts";
 import { loadAdminSchema } from "./schema.ts";

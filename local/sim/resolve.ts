@@ -5,7 +5,8 @@
  * silent null.
  */
 import type { GraphQLField } from "graphql";
-import { connectionFromArray, UserFacingError, type PageArgs } from "./connections.ts";
+import { connectionFromArray, type PageArgs } from "./connections.ts";
+import { UserFacingError } from "./errors.ts";
 import type { SimContext } from "./context.ts";
 import { isConnectionType } from "./schema.ts";
 import type { Ref, SimNode } from "./store/types.ts";

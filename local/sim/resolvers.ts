@@ -1,5 +1,6 @@
 /** Root resolvers (QueryRoot and Mutation) over the store and the bulk jobs. */
-import { connectionFromArray, UserFacingError, type PageArgs } from "./connections.ts";
+import { connectionFromArray, type PageArgs } from "./connections.ts";
+import { UserFacingError } from "./errors.ts";
 import type { SimContext } from "./context.ts";
 import { COLLECTIONS, type Collection, type ListOptions } from "./resources.ts";
 import { compileSearch, type SearchSchema } from "./search.ts";

@@ -3,7 +3,8 @@
  * searched, sorted, paged and counted. Collections are generated on the fly from the
  * index space; the search planner narrows the scanned index range where it can.
  */
-import { paginateSequence, UserFacingError, type Connection, type PageArgs } from "./connections.ts";
+import { paginateSequence, type Connection, type PageArgs } from "./connections.ts";
+import { UserFacingError } from "./errors.ts";
 import { compileSearch, timeBounds, type CompiledSearch, type SearchSchema, type Comparator } from "./search.ts";
 import { SLOTS } from "./store/ids.ts";
 import type { Store } from "./store/index.ts";

@@ -19,7 +19,7 @@ import {
   type SelectionSetNode,
   type DocumentNode,
 } from "graphql";
-import { UserFacingError } from "../connections.ts";
+import { UserFacingError } from "../errors.ts";
 import type { SimContext } from "../context.ts";
 import { COLLECTIONS, type CollectionName } from "../resources.ts";
 import { hasSpecialResolver, resolveField, typeNameOf } from "../resolve.ts";
