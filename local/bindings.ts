@@ -2,7 +2,7 @@
 // embedded (or DATABASE_URL) Postgres, f/platform/archive the embedded (or
 // S3_*) store, f/platform/shopify the simulator (or the SHOPIFY_* store).
 // In Windmill the same paths hold the production values.
-import type { S3Settings } from "./config.ts";
+import type { S3Settings, ShopifySettings } from "./config.ts";
 import type { Bindings } from "./runtime/resources.ts";
 
 export function postgresResource(databaseUrl: string) {
@@ -30,16 +30,16 @@ export function s3Resource(s3: S3Settings) {
   };
 }
 
-export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; env?: NodeJS.ProcessEnv }): Bindings {
+export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; shopify?: ShopifySettings; env?: NodeJS.ProcessEnv }): Bindings {
   const env = opts.env ?? process.env;
   const resources: Record<string, unknown> = { "f/platform/db": postgresResource(opts.databaseUrl) };
   if (opts.s3) resources["f/platform/archive"] = s3Resource(opts.s3);
+  if (opts.shopify) resources["f/platform/shopify"] = withoutUnset(opts.shopify);
   const variables: Record<string, string> = {};
-  const fromEnv: Record<string, string | undefined> = {
-    "f/platform/shopify_admin_token": env.SHOPIFY_ADMIN_TOKEN,
-    "f/platform/shopify_client_secret": env.SHOPIFY_CLIENT_SECRET,
-    "f/platform/shopify_webhook_secret": env.SHOPIFY_WEBHOOK_SECRET,
-  };
-  for (const [k, v] of Object.entries(fromEnv)) if (v) variables[k] = v;
+  if (env.SHOPIFY_WEBHOOK_SECRET) variables["f/platform/shopify_webhook_secret"] = env.SHOPIFY_WEBHOOK_SECRET;
   return { resources, variables };
+}
+
+function withoutUnset<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

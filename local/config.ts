@@ -19,7 +19,21 @@ export interface LocalConfig {
   databaseUrl?: string;
   /** Set when S3_ENDPOINT points at an external S3-compatible store. */
   s3?: S3Settings;
+  /** Set when SHOPIFY_STORE_DOMAIN names a real store (or a simulator elsewhere). */
+  shopify?: ShopifySettings;
+  /** The embedded simulator's demo store, when `shopify` is unset. */
+  sim: { port: number; orders: number; seed: string };
   workspace: string;
+}
+
+/** Values of the shopify_admin resource (shopify_admin.resource-type.yaml). */
+export interface ShopifySettings {
+  shop_domain: string;
+  api_version: string;
+  access_token?: string;
+  client_id?: string;
+  client_secret?: string;
+  api_base_url?: string;
 }
 
 export interface S3Settings {
@@ -50,15 +64,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
           pathStyle: env.S3_FORCE_PATH_STYLE !== "false",
         }
       : undefined,
+    shopify: env.SHOPIFY_STORE_DOMAIN ? shopifyFromEnv(env) : undefined,
+    sim: {
+      port: intFromEnv(env, "WM_LOCAL_SIM_PORT", 54331),
+      orders: intFromEnv(env, "WM_LOCAL_SIM_ORDERS", 2000, 1_000_000),
+      seed: env.WM_LOCAL_SIM_SEED || "1",
+    },
     workspace: env.WM_WORKSPACE || "local",
   };
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function shopifyFromEnv(env: NodeJS.ProcessEnv): ShopifySettings {
+  const settings: ShopifySettings = {
+    shop_domain: env.SHOPIFY_STORE_DOMAIN!,
+    api_version: "2026-10",
+    access_token: env.SHOPIFY_ADMIN_TOKEN || undefined,
+    client_id: env.SHOPIFY_CLIENT_ID || undefined,
+    client_secret: env.SHOPIFY_CLIENT_SECRET || undefined,
+    api_base_url: env.SHOPIFY_API_BASE_URL || undefined,
+  };
+  if (!settings.access_token && !(settings.client_id && settings.client_secret)) {
+    throw new Error("SHOPIFY_STORE_DOMAIN is set: also set SHOPIFY_ADMIN_TOKEN, or SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET");
+  }
+  return settings;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65535): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}"`);
   return n;
 }
 

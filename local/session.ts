@@ -20,7 +20,7 @@ export async function openSession(opts: { config?: LocalConfig; log?: (m: string
   try {
     if (opts.migrate !== false) await migrateAll(services.databaseUrl);
     const sql = postgres(services.databaseUrl, { max: 10, onnotice: () => {} });
-    const resources = new ResourceStore(localBindings({ databaseUrl: services.databaseUrl, s3: services.s3 }));
+    const resources = new ResourceStore(localBindings({ databaseUrl: services.databaseUrl, s3: services.s3, shopify: services.shopify }));
     const runner = new Runner({ sql, resources });
     return {
       services, sql, runner,

@@ -2,6 +2,7 @@
 // applied, the health check run as a job, then the console, HTTP triggers and
 // schedules served on 127.0.0.1 with a login token.
 import { parse, UsageError } from "./cli.ts";
+import { loadConfig } from "./config.ts";
 import { startServer, waitForSignal } from "./serve.ts";
 import { openSession } from "./session.ts";
 
@@ -9,14 +10,18 @@ async function start(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     "no-serve": { type: "boolean" },
     port: { type: "string" },
+    orders: { type: "string" },
+    seed: { type: "string" },
   });
-  const port = values.port === undefined ? 8484 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const port = intFlag("--port", values.port, 8484, 65535);
+  const config = loadConfig();
+  config.sim.orders = intFlag("--orders", values.orders, config.sim.orders, 1_000_000);
+  if (values.seed !== undefined) config.sim.seed = values.seed;
 
   const t0 = performance.now();
   const step = (what: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${what}`);
   step("starting services");
-  const session = await openSession({ log: (m) => console.error(`  ${m}`) });
+  const session = await openSession({ config, log: (m) => console.error(`  ${m}`) });
   for (const line of session.services.describe()) console.error(`  ${line}`);
   step("migrations applied; running f/platform/health");
 
@@ -41,6 +46,13 @@ async function start(argv: string[]): Promise<number> {
   await served.close();
   await session.close();
   return 0;
+}
+
+function intFlag(flag: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be an integer from 0 to ${max}, got "${raw}"`);
+  return n;
 }
 
 interface HealthSummary {

@@ -1,7 +1,7 @@
 // A Runner on a test database, bound like a local session.
 import { inject } from "vitest";
 import { localBindings } from "../../local/bindings.ts";
-import { ARCHIVE_BUCKET, repoRoot } from "../../local/config.ts";
+import { ARCHIVE_BUCKET, repoRoot, type ShopifySettings } from "../../local/config.ts";
 import { ResourceStore } from "../../local/runtime/resources.ts";
 import { Runner } from "../../local/runtime/runner.ts";
 import type { TestDatabase } from "./db.ts";
@@ -10,8 +10,9 @@ export function testS3() {
   return { endpoint: inject("s3Endpoint"), bucket: ARCHIVE_BUCKET, accessKeyId: "S3RVER", secretAccessKey: "S3RVER", region: "us-east-1", pathStyle: true };
 }
 
-export function testRunner(db: TestDatabase, opts: { root?: string; timeScale?: number } = {}): Runner {
+/** `shopify`: what $res:f/platform/shopify means (e.g. a simulator started by the test). */
+export function testRunner(db: TestDatabase, opts: { root?: string; timeScale?: number; shopify?: ShopifySettings } = {}): Runner {
   const root = opts.root ?? repoRoot;
-  const resources = new ResourceStore(localBindings({ databaseUrl: db.url, s3: testS3(), env: {} }), root);
+  const resources = new ResourceStore(localBindings({ databaseUrl: db.url, s3: testS3(), shopify: opts.shopify, env: {} }), root);
   return new Runner({ sql: db.sql, root, resources, timeScale: opts.timeScale ?? 0.01 });
 }

@@ -1,0 +1,39 @@
+// The embedded Shopify simulator with the demo store, on a fixed local port so
+// that a second process (`wm-local run` next to `npm start`) shares the same
+// store instead of generating its own.
+import { startSimulator } from "../sim/server.ts";
+import type { ShopifySettings } from "../config.ts";
+
+/** Local only: the simulator accepts it, no real store does. */
+export const SIM_TOKEN = "wm-local-simulator";
+
+export interface EmbeddedSimHandle {
+  settings: ShopifySettings;
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedSimulator(opts: { port: number; orders: number; seed: string }): Promise<EmbeddedSimHandle> {
+  const shared = await runningSimulator(opts.port);
+  if (shared) return { settings: shared, owned: false, async stop() {} };
+  const sim = await startSimulator({ port: opts.port, orders: opts.orders, seed: opts.seed, token: SIM_TOKEN });
+  return {
+    settings: { shop_domain: sim.shop, api_version: sim.apiVersion, access_token: sim.token, api_base_url: sim.url },
+    owned: true,
+    stop: () => sim.close(),
+  };
+}
+
+async function runningSimulator(port: number): Promise<ShopifySettings | undefined> {
+  if (port === 0) return undefined;
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const res = await fetch(`${url}/_sim/info`, { headers: { "X-Shopify-Access-Token": SIM_TOKEN }, signal: AbortSignal.timeout(1000) });
+    if (!res.ok) throw new Error(`port ${port} answers HTTP ${res.status}: not our simulator (set WM_LOCAL_SIM_PORT)`);
+    const info = (await res.json()) as { shop: string; apiVersion: string };
+    return { shop_domain: info.shop, api_version: info.apiVersion, access_token: SIM_TOKEN, api_base_url: url };
+  } catch (e) {
+    if ((e as Error).message.startsWith("port ")) throw e;
+    return undefined; // nothing listening
+  }
+}
