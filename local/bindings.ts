@@ -3,7 +3,7 @@
 // S3_*) store, f/platform/shopify the simulator (or the SHOPIFY_* store).
 // In Windmill the same paths hold the production values.
 import type { S3Settings, ShopifySettings } from "./config.ts";
-import type { Bindings } from "./runtime/resources.ts";
+import { LazyValue, type Bindings } from "./runtime/resources.ts";
 
 export function postgresResource(databaseUrl: string) {
   const u = new URL(databaseUrl);
@@ -30,11 +30,13 @@ export function s3Resource(s3: S3Settings) {
   };
 }
 
-export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; shopify?: ShopifySettings; env?: NodeJS.ProcessEnv }): Bindings {
+export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; shopify?: ShopifySettings | (() => Promise<ShopifySettings>); env?: NodeJS.ProcessEnv }): Bindings {
   const env = opts.env ?? process.env;
   const resources: Record<string, unknown> = { "f/platform/db": postgresResource(opts.databaseUrl) };
   if (opts.s3) resources["f/platform/archive"] = s3Resource(opts.s3);
-  if (opts.shopify) resources["f/platform/shopify"] = withoutUnset(opts.shopify);
+  const shopify = opts.shopify;
+  if (typeof shopify === "function") resources["f/platform/shopify"] = new LazyValue(async () => withoutUnset(await shopify()));
+  else if (shopify) resources["f/platform/shopify"] = withoutUnset(shopify);
   const variables: Record<string, string> = {};
   if (env.SHOPIFY_WEBHOOK_SECRET) variables["f/platform/shopify_webhook_secret"] = env.SHOPIFY_WEBHOOK_SECRET;
   return { resources, variables };

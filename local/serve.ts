@@ -1,10 +1,10 @@
 // `wm-local serve`: the console (raw apps), the HTTP triggers and the
 // scheduler, on 127.0.0.1, behind a login token.
-import { serve as serveHttp, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { parse, UsageError } from "./cli.ts";
 import { appHost } from "./apphost/index.ts";
 import { newToken, requireToken } from "./server/auth.ts";
+import { listenLocal, portOf } from "./server/listen.ts";
 import { loadHttpTriggers, type HttpTrigger } from "./server/triggers/load.ts";
 import { httpTriggerRoutes, ROUTE_PREFIX } from "./server/triggers/routes.ts";
 import { loadSchedules } from "./scheduler/load.ts";
@@ -47,10 +47,8 @@ export async function startServer(opts: ServeOptions): Promise<Served> {
   app.route("/", host.routes);
   app.get("/", (c) => c.redirect(host.apps[0] ? `/apps/${host.apps[0]}` : "/apps/", 302));
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serveHttp({ fetch: app.fetch, port: opts.port ?? 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const port = (server.address() as { port: number }).port;
+  const server = await listenLocal(app.fetch, opts.port ?? 0);
+  const port = portOf(server);
   const url = `http://127.0.0.1:${port}`;
   opts.runner.baseUrl = url;
   scheduler?.start();

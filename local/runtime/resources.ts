@@ -12,6 +12,15 @@ export interface Bindings {
   variables?: Record<string, string>;
 }
 
+/** A binding whose value is only computed when a job first needs it (e.g. starting the simulator). */
+export class LazyValue {
+  private value?: Promise<unknown>;
+  constructor(private make: () => Promise<unknown>) {}
+  get(): Promise<unknown> {
+    return (this.value ??= this.make());
+  }
+}
+
 export class ResourceStore {
   constructor(private bindings: Bindings = {}, private root = repoRoot) {}
 
@@ -22,8 +31,22 @@ export class ResourceStore {
     };
   }
 
+  /** Computes every lazy binding a value refers to, so resolve() can stay synchronous. */
+  async warm(value: unknown): Promise<void> {
+    if (typeof value === "string" && value.startsWith("$res:")) {
+      const path = value.slice(5);
+      const bound = this.bindings.resources?.[path];
+      if (bound instanceof LazyValue) this.bindings.resources![path] = await bound.get();
+    } else if (Array.isArray(value)) {
+      for (const v of value) await this.warm(v);
+    } else if (value && typeof value === "object") {
+      for (const v of Object.values(value)) await this.warm(v);
+    }
+  }
+
   resource(path: string): unknown {
     const bound = this.bindings.resources?.[path];
+    if (bound instanceof LazyValue) throw new Error(`internal: $res:${path} is used before warm()`);
     if (bound !== undefined) return this.resolve(bound);
     const file = join(this.root, `${path}.resource.yaml`);
     if (!existsSync(file)) throw new Error(`resource not found: $res:${path}`);

@@ -211,7 +211,8 @@ export class Runner {
           if (opts.preprocessorEvent !== undefined) {
             callArgs = checkArgs(job.path, schemaOf(item), await callPreprocessor(item.file, opts.preprocessorEvent));
           }
-          return withTimeout(opts.timeoutSeconds, `job ${job.path}`, callMain(item.file, this.resources.resolve(callArgs) as Record<string, unknown>));
+          await this.resources.warm(callArgs);
+        return withTimeout(opts.timeoutSeconds, `job ${job.path}`, callMain(item.file, this.resources.resolve(callArgs) as Record<string, unknown>));
         });
         return { status: "success" as const, result };
       } finally {

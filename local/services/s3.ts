@@ -20,19 +20,23 @@ export async function startEmbeddedS3(opts: { dir: string; port: number; bucket:
   const settingsFor = (port: number): S3Settings => ({
     endpoint: `http://127.0.0.1:${port}`, bucket: opts.bucket, region: "us-east-1", pathStyle: true, ...CREDENTIALS,
   });
-  if (opts.port !== 0 && (await portOpen(opts.port))) {
-    return { settings: settingsFor(opts.port), owned: false, async stop() {} };
+  for (let attempt = 0; ; attempt++) {
+    if (opts.port !== 0 && (await portOpen(opts.port))) {
+      return { settings: settingsFor(opts.port), owned: false, async stop() {} };
+    }
+    const server = new S3rver({
+      port: opts.port, address: "127.0.0.1", silent: true, directory: opts.dir,
+      configureBuckets: [{ name: opts.bucket, configs: [] }],
+    });
+    try {
+      const { port } = (await server.run()) as { port: number };
+      return { settings: settingsFor(port), owned: true, stop: () => server.close() };
+    } catch (e) {
+      // Another process took the port between our check and our listen: share it.
+      if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
-  const server = new S3rver({
-    port: opts.port, address: "127.0.0.1", silent: true, directory: opts.dir,
-    configureBuckets: [{ name: opts.bucket, configs: [] }],
-  });
-  const { port } = (await server.run()) as { port: number };
-  return {
-    settings: settingsFor(port),
-    owned: true,
-    stop: () => server.close(),
-  };
 }
 
 function portOpen(port: number): Promise<boolean> {

@@ -14,8 +14,20 @@ export interface EmbeddedSimHandle {
 }
 
 export async function startEmbeddedSimulator(opts: { port: number; orders: number; seed: string }): Promise<EmbeddedSimHandle> {
-  const shared = await runningSimulator(opts.port);
-  if (shared) return { settings: shared, owned: false, async stop() {} };
+  for (let attempt = 0; ; attempt++) {
+    const shared = await runningSimulator(opts.port);
+    if (shared) return { settings: shared, owned: false, async stop() {} };
+    try {
+      return await startOwn(opts);
+    } catch (e) {
+      // Another process took the port between our check and our listen: share it.
+      if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function startOwn(opts: { port: number; orders: number; seed: string }): Promise<EmbeddedSimHandle> {
   const sim = await startSimulator({ port: opts.port, orders: opts.orders, seed: opts.seed, token: SIM_TOKEN });
   return {
     settings: { shop_domain: sim.shop, api_version: sim.apiVersion, access_token: sim.token, api_base_url: sim.url },
@@ -30,8 +42,8 @@ async function runningSimulator(port: number): Promise<ShopifySettings | undefin
   try {
     const res = await fetch(`${url}/_sim/info`, { headers: { "X-Shopify-Access-Token": SIM_TOKEN }, signal: AbortSignal.timeout(1000) });
     if (!res.ok) throw new Error(`port ${port} answers HTTP ${res.status}: not our simulator (set WM_LOCAL_SIM_PORT)`);
-    const info = (await res.json()) as { shop: string; apiVersion: string };
-    return { shop_domain: info.shop, api_version: info.apiVersion, access_token: SIM_TOKEN, api_base_url: url };
+    const info = (await res.json()) as { shop: { myshopifyDomain: string }; apiVersion: string };
+    return { shop_domain: info.shop.myshopifyDomain, api_version: info.apiVersion, access_token: SIM_TOKEN, api_base_url: url };
   } catch (e) {
     if ((e as Error).message.startsWith("port ")) throw e;
     return undefined; // nothing listening

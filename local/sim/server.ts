@@ -5,10 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, type HttpBindings } from "@hono/node-server";
+import type { HttpBindings } from "@hono/node-server";
+import { listenLocal, portOf } from "../server/listen.ts";
 import { Hono, type Context } from "hono";
 import { BulkJobs, timingFromDelay, type BulkTiming } from "./bulk/jobs.ts";
 import { LINE_ORDERINGS, type LineOrdering } from "./bulk/jsonl.ts";
@@ -347,11 +347,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   app.notFound((c) => c.json({ errors: "Not Found" }, 404));
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, () => resolve(s));
+  const server = await listenLocal(app.fetch, options.port ?? 0).catch((e) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = `http://127.0.0.1:${portOf(server)}`;
 
   return {
     url: baseUrl,

@@ -1,58 +1,28 @@
 // wm-local as a user runs it: real processes (node_modules/.bin/wm-local) on a
 // test database (DATABASE_URL) and the test S3, exit codes and output checked.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../local/config.ts";
+import { cliSandbox, type CliSandbox } from "../helpers/cli.ts";
 import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 
-const BIN = join(repoRoot, "node_modules", ".bin", "wm-local");
 let db: TestDatabase;
+let cli: CliSandbox;
 let dataDir: string;
-let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), "wm-cli-"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|S3_|SHOPIFY_|WM_)/.test(k)));
-  env = {
-    ...inherited,
-    NO_COLOR: "1",
-    DATABASE_URL: db.url,
-    WM_LOCAL_DATA_DIR: dataDir,
-    S3_ENDPOINT: inject("s3Endpoint"),
-    S3_ACCESS_KEY_ID: "S3RVER",
-    S3_SECRET_ACCESS_KEY: "S3RVER",
-  };
+  cli = cliSandbox(db);
+  dataDir = cli.dataDir;
 });
 afterAll(async () => {
   await db?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  cli?.cleanup();
 });
 
-interface Exit { code: number | null; stdout: string; stderr: string }
-
-function wmLocal(...args: string[]): Promise<Exit> {
-  return wmLocalWith({}, ...args);
-}
-
-function wmLocalWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: repoRoot, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const wmLocal = (...args: string[]) => cli.run(...args);
+const wmLocalWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => cli.runWith(extraEnv, ...args);
 
 const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
 const HEALTH_ARGS = JSON.stringify({ db: "$res:f/platform/db" });

@@ -51,7 +51,12 @@ async function start(): Promise<LocalApi> {
   const grantOf = (c: Context) => c.get("grant" as never) as JobGrant;
 
   app.get("/api/w/:ws/variables/get_value/*", (c) => lookup(c, () => grantOf(c).runner.resources.variable(pathAfter(c, "/variables/get_value/"))));
-  app.get("/api/w/:ws/resources/get_value_interpolated/*", (c) => lookup(c, () => grantOf(c).runner.resources.resource(pathAfter(c, "/resources/get_value_interpolated/"))));
+  app.get("/api/w/:ws/resources/get_value_interpolated/*", async (c) => {
+    const path = pathAfter(c, "/resources/get_value_interpolated/");
+    const { resources } = grantOf(c).runner;
+    await resources.warm(`$res:${path}`).catch(() => {});
+    return lookup(c, () => resources.resource(path));
+  });
   app.post("/api/w/:ws/job_metrics/set_progress/:id", async (c) => {
     const { percent } = (await c.req.json()) as { percent?: number };
     const id = c.req.param("id");

@@ -61,10 +61,19 @@ describe("environment overrides", () => {
       WM_LOCAL_DATA_DIR: dir, WM_LOCAL_PG_PORT: String(pgPort), WM_LOCAL_S3_PORT: String(s3Port),
       DATABASE_URL: externalDb.url,
       S3_ENDPOINT: inject("s3Endpoint"), S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_BUCKET: ARCHIVE_BUCKET,
+      SHOPIFY_STORE_DOMAIN: "acme.myshopify.com", SHOPIFY_ADMIN_TOKEN: "token-from-env", SHOPIFY_API_BASE_URL: "http://127.0.0.1:9",
     });
     expect(session.services.databaseUrl).toBe(externalDb.url);
     expect(session.services.s3).toMatchObject({ endpoint: inject("s3Endpoint"), bucket: ARCHIVE_BUCKET, pathStyle: true });
-    expect(session.services.describe()).toEqual(["postgres  DATABASE_URL", `s3        S3_ENDPOINT ${inject("s3Endpoint")}`]);
+    expect(session.services.describe()).toEqual([
+      "postgres  DATABASE_URL",
+      `s3        S3_ENDPOINT ${inject("s3Endpoint")}`,
+      "shopify   SHOPIFY_STORE_DOMAIN acme.myshopify.com",
+    ]);
+    expect(await session.services.shopify()).toEqual({
+      shop_domain: "acme.myshopify.com", api_version: "2026-10", access_token: "token-from-env",
+      client_id: undefined, client_secret: undefined, api_base_url: "http://127.0.0.1:9",
+    });
     // No embedded service: no data dir for them, nothing on their ports.
     expect(existsSync(join(dir, "pg"))).toBe(false);
     expect(existsSync(join(dir, "s3"))).toBe(false);
@@ -93,19 +102,30 @@ describe("environment overrides", () => {
 
   it("unset, Postgres and S3 are embedded in WM_LOCAL_DATA_DIR and stop with the session", async () => {
     const dir = join(dataDir, "embedded");
-    const env = { WM_LOCAL_DATA_DIR: dir, WM_LOCAL_PG_PORT: String(await freePort()), WM_LOCAL_S3_PORT: String(await freePort()) };
+    const env = { WM_LOCAL_DATA_DIR: dir, WM_LOCAL_PG_PORT: String(await freePort()), WM_LOCAL_S3_PORT: String(await freePort()), WM_LOCAL_SIM_PORT: String(await freePort()), WM_LOCAL_SIM_ORDERS: "50" };
     const cold = await open(env);
     const s = cold.session;
     expect(s.services.describe()).toEqual([
       `postgres  embedded, port ${env.WM_LOCAL_PG_PORT}`,
       `s3        embedded, http://127.0.0.1:${env.WM_LOCAL_S3_PORT} bucket ${ARCHIVE_BUCKET}`,
+      `shopify   simulator on port ${env.WM_LOCAL_SIM_PORT}, 50 orders, seed 1 (starts when first used)`,
     ]);
+    // The simulator starts on first use only, and a second session shares it.
+    expect(await listening(Number(env.WM_LOCAL_SIM_PORT))).toBe(false);
+    const shop = await s.services.shopify();
+    expect(shop.api_base_url).toBe(`http://127.0.0.1:${env.WM_LOCAL_SIM_PORT}`);
+    const other = await open(env);
+    expect(await other.session.services.shopify()).toEqual(shop);
+    expect(other.session.services.describe()[2]).toContain("(shared)");
+    await other.session.close();
+    expect(await listening(Number(env.WM_LOCAL_SIM_PORT))).toBe(true);
     expect(existsSync(join(dir, "pg", "PG_VERSION"))).toBe(true);
     await s.sql`insert into sync_runs (trigger, status) values ('test', 'succeeded')`;
     const s3 = s3Client(s.services.s3);
     await s3.send(new PutObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: "k", Body: "v" }));
     await s.close();
     expect(await listening(Number(env.WM_LOCAL_PG_PORT))).toBe(false);
+    expect(await listening(Number(env.WM_LOCAL_SIM_PORT))).toBe(false);
     expect(await listening(Number(env.WM_LOCAL_S3_PORT))).toBe(false);
 
     const warm = await open(env);

@@ -1,55 +1,25 @@
 // A flow end to end through the CLI as real processes: `wm-local run` leaves
 // an approval flow suspended and exits; a later `wm-local resume` process
 // finishes it (or cancels it with --reject); `wm-local logs` shows every step.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../../../local/config.ts";
+import { cliSandbox, type CliSandbox } from "../../../helpers/cli.ts";
 import { freshDatabase, type TestDatabase } from "../../../helpers/db.ts";
 
-const BIN = join(repoRoot, "node_modules", ".bin", "wm-local");
 let db: TestDatabase;
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
+let cli: CliSandbox;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), "wm-flow-cli-"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|S3_|SHOPIFY_|WM_)/.test(k)));
-  env = {
-    ...inherited,
-    NO_COLOR: "1",
-    DATABASE_URL: db.url,
-    WM_LOCAL_DATA_DIR: dataDir,
-    WM_LOCAL_ROOT: join(repoRoot, "tests/fixtures/workspace"),
-    WM_LOCAL_TIME_SCALE: "0.01",
-    S3_ENDPOINT: inject("s3Endpoint"),
-    S3_ACCESS_KEY_ID: "S3RVER",
-    S3_SECRET_ACCESS_KEY: "S3RVER",
-  };
+  cli = cliSandbox(db, { WM_LOCAL_ROOT: join(repoRoot, "tests/fixtures/workspace"), WM_LOCAL_TIME_SCALE: "0.01" });
 });
 afterAll(async () => {
   await db?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  cli?.cleanup();
 });
 
-function wmLocal(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const wmLocal = (...args: string[]) => cli.run(...args);
 
 describe("wm-local run / resume / logs on a flow", () => {
   it("suspends at the approval, resumes in a new process with the payload, and shows all step logs", async () => {
