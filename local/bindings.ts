@@ -2,7 +2,7 @@
 // embedded (or DATABASE_URL) Postgres, f/platform/archive the embedded (or
 // S3_*) store, f/platform/shopify the simulator (or the SHOPIFY_* store).
 // In Windmill the same paths hold the production values.
-import type { S3Settings, ShopifySettings } from "./config.ts";
+import { SIM_APP_SECRET, type S3Settings, type ShopifySettings } from "./config.ts";
 import { LazyValue, type Bindings } from "./runtime/resources.ts";
 
 export function postgresResource(databaseUrl: string) {
@@ -38,7 +38,9 @@ export function localBindings(opts: { databaseUrl: string; s3?: S3Settings; shop
   if (typeof shopify === "function") resources["f/platform/shopify"] = new LazyValue(async () => withoutUnset(await shopify()));
   else if (shopify) resources["f/platform/shopify"] = withoutUnset(shopify);
   const variables: Record<string, string> = {};
-  if (env.SHOPIFY_WEBHOOK_SECRET) variables["f/platform/shopify_webhook_secret"] = env.SHOPIFY_WEBHOOK_SECRET;
+  // Webhooks are signed with the app's secret: the real app's, or the embedded simulator's.
+  const webhookSecret = env.SHOPIFY_WEBHOOK_SECRET || env.SHOPIFY_CLIENT_SECRET || (env.SHOPIFY_STORE_DOMAIN ? undefined : SIM_APP_SECRET);
+  if (webhookSecret) variables["f/platform/shopify_webhook_secret"] = webhookSecret;
   return { resources, variables };
 }
 

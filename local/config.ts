@@ -47,6 +47,11 @@ export interface S3Settings {
 
 export const ARCHIVE_BUCKET = "shopify-archive";
 
+/** The embedded simulator's credentials. Local only: no real store accepts them. */
+export const SIM_TOKEN = "wm-local-simulator";
+/** The simulated app's secret: it signs the simulator's webhooks (like Shopify's app secret). */
+export const SIM_APP_SECRET = "wm-local-simulator-app-secret";
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const dataDir = resolve(env.WM_LOCAL_DATA_DIR ?? join(repoRoot, ".local"));
   return {

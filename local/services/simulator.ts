@@ -1,11 +1,9 @@
 // The embedded Shopify simulator with the demo store, on a fixed local port so
 // that a second process (`wm-local run` next to `npm start`) shares the same
 // store instead of generating its own.
-import { startSimulator } from "../sim/server.ts";
-import type { ShopifySettings } from "../config.ts";
+import { SIM_APP_SECRET, SIM_TOKEN, type ShopifySettings } from "../config.ts";
 
-/** Local only: the simulator accepts it, no real store does. */
-export const SIM_TOKEN = "wm-local-simulator";
+
 
 export interface EmbeddedSimHandle {
   settings: ShopifySettings;
@@ -28,7 +26,9 @@ export async function startEmbeddedSimulator(opts: { port: number; orders: numbe
 }
 
 async function startOwn(opts: { port: number; orders: number; seed: string }): Promise<EmbeddedSimHandle> {
-  const sim = await startSimulator({ port: opts.port, orders: opts.orders, seed: opts.seed, token: SIM_TOKEN });
+  // Loaded on demand: the simulator (graphql, the 2026-10 schema) is heavy and most commands never need it.
+  const { startSimulator } = await import("../sim/server.ts");
+  const sim = await startSimulator({ port: opts.port, orders: opts.orders, seed: opts.seed, token: SIM_TOKEN, clientSecret: SIM_APP_SECRET });
   return {
     settings: { shop_domain: sim.shop, api_version: sim.apiVersion, access_token: sim.token, api_base_url: sim.url },
     owned: true,
