@@ -23,7 +23,15 @@ async function start(argv: string[]): Promise<number> {
   step("starting services");
   const session = await openSession({ config, log: (m) => console.error(`  ${m}`) });
   for (const line of session.services.describe()) console.error(`  ${line}`);
-  step("migrations applied; running f/platform/health");
+  step("migrations applied; running f/sync/daily_sync (the demo store, or the SHOPIFY_* store)");
+  const sync = await session.runner.run("f/sync/daily_sync", {}, { trigger: { kind: "start" } });
+  if (sync.status !== "success") {
+    console.error(`daily sync failed: ${sync.error?.message} (details: npx wm-local logs ${sync.job.id.slice(0, 8)})`);
+    await session.close();
+    return 1;
+  }
+  printSync(sync.result as SyncSummary);
+  step("running f/platform/health");
 
   const health = await session.runner.run("f/platform/health", { db: "$res:f/platform/db" }, { trigger: { kind: "start" } });
   if (health.status !== "success") {
@@ -53,6 +61,29 @@ function intFlag(flag: string, raw: string | undefined, fallback: number, max: n
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be an integer from 0 to ${max}, got "${raw}"`);
   return n;
+}
+
+interface SyncSummary {
+  run_id: number;
+  status: string;
+  resources: { resource: string; status: string; objects: number; dead_letters: number; seconds: number }[];
+  objects: number;
+  dead_letters: number;
+  seconds: number;
+  refused?: boolean;
+  reason?: string;
+}
+
+function printSync(s: SyncSummary): void {
+  if (s.refused) {
+    console.error(`  sync refused: ${s.reason}`);
+    return;
+  }
+  const rows = [["resource", "status", "rows", "dead letters", "seconds"], ...s.resources.map((r) => [r.resource, r.status, String(r.objects), String(r.dead_letters), r.seconds.toFixed(1)])];
+  rows.push(["total", s.status, String(s.objects), String(s.dead_letters), s.seconds.toFixed(1)]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.error(`  sync run ${s.run_id}:`);
+  for (const r of rows) console.error("    " + r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
 }
 
 interface HealthSummary {

@@ -7,7 +7,7 @@ import type { Sql } from "postgres";
 import { workspaceRoot } from "../config.ts";
 import { checkArgs } from "./args.ts";
 import { runInJob } from "./context.ts";
-import { localUser, type Identity } from "./identity.ts";
+import { loadGroups, localUser, type Identity } from "./identity.ts";
 import { JobStore, LogWriter, type JobError, type JobRow, type JobStatus } from "./jobs.ts";
 import { ResourceStore } from "./resources.ts";
 import { callMain, callPreprocessor, withTimeout } from "./script.ts";
@@ -179,7 +179,11 @@ export class Runner {
       WM_WORKER_GROUP: "default",
       WM_STATE_PATH: `${job.path}/state`,
       WM_OBJECT_PATH: job.path,
+      // Team membership for f/lib/auth.ts (Windmill answers it through its API instead).
+      WM_LOCAL_GROUPS: JSON.stringify(Object.fromEntries(loadGroups(this.root))),
     };
+    // Scripts that pace themselves (polling, backoff) follow the runner's time scale.
+    if (this.timeScale !== 1) env.WM_LOCAL_TIME_SCALE = String(this.timeScale);
     if (parent) {
       env.WM_FLOW_JOB_ID = parent.job.id;
       env.WM_ROOT_FLOW_JOB_ID = parent.job.root_job ?? parent.job.id;

@@ -156,6 +156,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const app = new Hono<Env>();
+  // Shopify's Date header is the store's "now"; ours follows the simulated clock,
+  // so a sync that reads "now" from it sees time travel.
+  app.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("Date", new Date(store.clock.now()).toUTCString());
+  });
 
   app.post("/admin/api/:version/graphql.json", async (c) => {
     const requested = c.req.param("version");

@@ -1,6 +1,6 @@
 // Staging -> raw mirror: per chunk of lines, one transaction that upserts
 // every table the chunk feeds (set-based, newest updated_at wins, so a
-// replay or an overlap never regresses a row), then the staging rows go.
+// replay or an overlap never regresses a row). The caller then clears staging.
 // Chunks keep a huge file from becoming one giant transaction.
 import type { Sql } from "postgres";
 import type { NodeType } from "./records.ts";
@@ -50,6 +50,8 @@ export async function mergeStaged(sql: Sql, ctx: IngestContext, opts: MergeOptio
     values.from_line = from;
     values.to_line = from + chunkLines;
     await sql.begin(async (tx) => {
+      // A chunk's rows (payload included) are deduplicated by a sort: keep it in memory.
+      await tx`set local work_mem = '128MB'`;
       for (const spec of specs) {
         const statement = STATEMENTS.get(spec)!;
         const params = statement.params.map((name) => {

@@ -1,6 +1,8 @@
 // One JSONL line -> the node it carries, routed by its GID type
 // (gid://shopify/<Type>/<id>) and validated against what the merge needs
 // from that type (f/lib/ingest/tables.ts turns nodes into raw-table rows).
+// Schemas list only the fields the merge reads; other fields pass unchecked
+// (z.object ignores unknown keys, and is much faster than a loose copy).
 // A line that fails becomes a dead letter with an error class; nothing here
 // relies on line order (children may come before their parents).
 import { z } from "zod";
@@ -36,25 +38,25 @@ const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type
 const time = z.iso.datetime({ offset: true });
 /** Shopify's Decimal: a string, never a float, so numeric columns get it exactly. */
 const decimal = z.string().regex(/^-?\d{1,14}(\.\d+)?$/, "expected a Decimal string");
-const money = z.looseObject({ amount: decimal });
-const moneyBag = z.looseObject({ shopMoney: money }).nullish();
+const money = z.object({ amount: decimal });
+const moneyBag = z.object({ shopMoney: money }).nullish();
 const legacyId = z.string().regex(/^\d{1,18}$/).nullish();
 /** UnsignedInt64 arrives as a string; tolerate a number too. */
 const count64 = z.union([z.string().regex(/^\d{1,18}$/), z.number().int().nonnegative()]).nullish();
 const int = z.int32();
 const tags = z.array(z.string()).nullish();
-const ref = (type: string) => z.looseObject({ id: gid(type) }).nullish();
+const ref = (type: string) => z.object({ id: gid(type) }).nullish();
 
-const fulfillment = z.looseObject({
+const fulfillment = z.object({
   id: gid("Fulfillment"),
   status: z.string().nullish(),
   displayStatus: z.string().nullish(),
   createdAt: time.nullish(),
   updatedAt: time.nullish(),
-  trackingInfo: z.array(z.looseObject({ company: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish() })).nullish(),
+  trackingInfo: z.array(z.object({ company: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish() })).nullish(),
 });
 
-const refund = z.looseObject({
+const refund = z.object({
   id: gid("Refund"),
   createdAt: time.nullish(),
   note: z.string().nullish(),
@@ -62,7 +64,7 @@ const refund = z.looseObject({
 });
 
 const SCHEMAS: Record<NodeType, z.ZodType> = {
-  Order: z.looseObject({
+  Order: z.object({
     id: gid("Order"),
     legacyResourceId: legacyId,
     name: z.string(),
@@ -84,7 +86,7 @@ const SCHEMAS: Record<NodeType, z.ZodType> = {
     fulfillments: z.array(fulfillment).nullish(),
     refunds: z.array(refund).nullish(),
   }),
-  LineItem: z.looseObject({
+  LineItem: z.object({
     id: gid("LineItem"),
     __parentId: gid("Order"),
     quantity: int,
@@ -95,7 +97,7 @@ const SCHEMAS: Record<NodeType, z.ZodType> = {
     discountedUnitPriceSet: moneyBag,
     totalDiscountSet: moneyBag,
   }),
-  Product: z.looseObject({
+  Product: z.object({
     id: gid("Product"),
     legacyResourceId: legacyId,
     title: z.string(),
@@ -104,7 +106,7 @@ const SCHEMAS: Record<NodeType, z.ZodType> = {
     updatedAt: time,
     publishedAt: time.nullish(),
   }),
-  ProductVariant: z.looseObject({
+  ProductVariant: z.object({
     id: gid("ProductVariant"),
     __parentId: gid("Product"),
     legacyResourceId: legacyId,
@@ -116,7 +118,7 @@ const SCHEMAS: Record<NodeType, z.ZodType> = {
     createdAt: time.nullish(),
     updatedAt: time,
   }),
-  Customer: z.looseObject({
+  Customer: z.object({
     id: gid("Customer"),
     legacyResourceId: legacyId,
     tags,
@@ -125,16 +127,16 @@ const SCHEMAS: Record<NodeType, z.ZodType> = {
     createdAt: time.nullish(),
     updatedAt: time,
   }),
-  Location: z.looseObject({
+  Location: z.object({
     id: gid("Location"),
     name: z.string(),
     isActive: z.boolean().nullish(),
   }),
-  InventoryLevel: z.looseObject({
+  InventoryLevel: z.object({
     id: gid("InventoryLevel"),
     __parentId: gid("Location"),
     updatedAt: time,
-    quantities: z.array(z.looseObject({ name: z.string(), quantity: int })).nullish(),
+    quantities: z.array(z.object({ name: z.string(), quantity: int })).nullish(),
     item: ref("InventoryItem"),
   }),
 };

@@ -19,6 +19,6 @@ export async function raiseAlert(sql: Sql, alert: AlertInput): Promise<{ id: num
     on conflict (dedupe_key) where resolved_at is null do update set
       occurrences = alerts.occurrences + 1, last_seen_at = now(), title = excluded.title, body = excluded.body,
       details = excluded.details, severity = excluded.severity
-    returning id, occurrences`;
+    returning id::int as id, occurrences`;
   return row!;
 }

@@ -28,6 +28,11 @@ export interface OperationRow {
   note: string | null;
 }
 
+// bigint columns come back from postgres.js as strings.
+function asOperation<T extends OperationRow>(row: T): T {
+  return { ...row, run_id: row.run_id === null ? null : Number(row.run_id), object_count: row.object_count === null ? null : Number(row.object_count) };
+}
+
 export async function recordStarted(sql: Sql, op: BulkOperation, input: { runId: number; resource: string; window: SyncWindow; query: string; attempt: number; note: string }): Promise<void> {
   await sql`
     insert into bulk_operations (id, run_id, resource, window_start, window_end, query, status, error_code, object_count, root_object_count, file_size, url, partial_data_url, attempt, note)
@@ -62,13 +67,14 @@ export async function latestForWindow(sql: Sql, runId: number, resource: string,
     where run_id = ${runId} and resource = ${resource}
       and window_start is not distinct from ${window.start}::timestamptz and window_end is not distinct from ${window.end}::timestamptz
     order by created_at desc, attempt desc limit 1`;
-  return row;
+  return row && asOperation(row);
 }
 
 export async function operationsById(sql: Sql, ids: string[]): Promise<(OperationRow & { run_status: string | null })[]> {
   if (!ids.length) return [];
-  return sql<(OperationRow & { run_status: string | null })[]>`
+  const rows = await sql<(OperationRow & { run_status: string | null })[]>`
     select o.*, r.status as run_status from bulk_operations o left join sync_runs r on r.id = o.run_id where o.id = any(${ids})`;
+  return rows.map(asOperation);
 }
 
 /**
@@ -86,7 +92,7 @@ export async function adoptableOperation(sql: Sql, resource: string, plannedStar
       and (o.window_end is null or ${plannedStart}::timestamptz is null or o.window_end > ${plannedStart}::timestamptz)
       and o.created_at > now() - interval '6 days'
     order by o.created_at desc limit 1`;
-  return row;
+  return row && asOperation(row);
 }
 
 export async function adoptOperation(sql: Sql, id: string, runId: number, note: string): Promise<void> {

@@ -27,7 +27,12 @@ export interface RunRow {
   options: Record<string, unknown>;
 }
 
-export type OpenRunResult = { opened: true; run: RunRow; abandoned: RunRow[] } | { opened: false; reason: string; running?: RunRow };
+// bigint ids come back from postgres.js as strings; run ids fit a JS number.
+function asRun(row: RunRow): RunRow {
+  return { ...row, id: Number(row.id) };
+}
+
+export type OpenRunResult = { opened: true; run: RunRow; abandoned: RunRow[]; resumed: boolean } | { opened: false; reason: string; running?: RunRow };
 
 export async function openRun(sql: Sql, input: { trigger: RunTrigger; jobId: string | null; options: Record<string, unknown>; staleAfterMs?: number }): Promise<OpenRunResult> {
   const staleMs = input.staleAfterMs ?? STALE_AFTER_MS;
@@ -36,15 +41,17 @@ export async function openRun(sql: Sql, input: { trigger: RunTrigger; jobId: str
       update sync_runs set status = 'failed', finished_at = now(),
         error = 'abandoned: no heartbeat since ' || coalesce(heartbeat_at, started_at)::text || ' (its flow stopped without closing the run)'
       where status = 'running' and coalesce(heartbeat_at, started_at) < now() - ${staleMs / 1000} * interval '1 second'
-      returning *`;
-    const [running] = await sql<RunRow[]>`select * from sync_runs where status = 'running'`;
+      returning *`.then((rows) => rows.map(asRun));
+    const [running] = (await sql<RunRow[]>`select * from sync_runs where status = 'running'`).map(asRun);
+    // The same flow job planning again (its plan step was retried): carry on with its run.
+    if (running && input.jobId && running.job_id === input.jobId) return { opened: true, run: running, abandoned, resumed: true };
     if (running) return { opened: false, reason: refusal(running), running };
     try {
       const [run] = await sql<RunRow[]>`
         insert into sync_runs (trigger, status, job_id, options, heartbeat_at)
         values (${input.trigger}, 'running', ${input.jobId}, ${sql.json(input.options as never)}, now())
         returning *`;
-      return { opened: true, run: run!, abandoned: [...abandoned] };
+      return { opened: true, run: asRun(run!), abandoned, resumed: false };
     } catch (e) {
       // Another opener got in without the lock (a different code path): the index decides.
       if ((e as { code?: string }).code === "23505") return { opened: false, reason: "another sync run opened at the same moment (sync_runs_one_running_idx)" };
@@ -61,7 +68,7 @@ function refusal(run: RunRow): string {
 
 export async function getRun(sql: Sql, runId: number): Promise<RunRow | undefined> {
   const [run] = await sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
-  return run;
+  return run && asRun(run);
 }
 
 /** Fails unless the run is still open: a step of a closed or abandoned run must not write. */
@@ -90,5 +97,5 @@ export async function closeRun(sql: Sql, runId: number, outcome: { status: Exclu
     where id = ${runId}
     returning *`;
   if (!run) throw new Error(`sync run ${runId} does not exist`);
-  return run;
+  return asRun(run);
 }

@@ -37,17 +37,44 @@ export interface PollOptions {
   maxIntervalMs?: number;
   /** Called after every poll (ledger updates, heartbeat, progress log). */
   onPoll?: (operation: BulkOperation) => Promise<void> | void;
+  /**
+   * Cuts a wait short when the job is announced finished (the
+   * bulk_operations/finish webhook, f/lib/webhooks/bulk_finish.ts
+   * `listenForBulkFinish`); the poll still decides.
+   */
+  wakeOn?: FinishListener;
 }
+
+/** Subscribes to "job `id` finished" announcements; `wake` may be called at any time. */
+export type FinishListener = (id: string, wake: () => void) => Promise<{ unlisten(): Promise<void> }>;
 
 export async function pollUntilFinal(client: ShopifyClient, id: string, opts: PollOptions): Promise<BulkOperation> {
   let interval = opts.initialIntervalMs ?? 1000;
-  for (;;) {
-    const operation = await getBulkOperation(client, id);
-    // Unknown id: Shopify answers null (e.g. a job of another app or shop).
-    if (!operation) throw new BulkOperationNotFoundError(`Shopify does not know bulk operation ${id}`);
-    await opts.onPoll?.(operation);
-    if (isFinal(operation.status)) return operation;
-    await opts.sleep(interval);
-    interval = Math.min(opts.maxIntervalMs ?? 30_000, Math.round(interval * 1.5));
+  // An announcement between two polls is remembered, so the next wait is skipped.
+  let announced = false;
+  let cutShort: (() => void) | null = null;
+  const subscription = await opts.wakeOn?.(id, () => {
+    announced = true;
+    cutShort?.();
+  });
+  try {
+    for (;;) {
+      announced = false;
+      const operation = await getBulkOperation(client, id);
+      // Unknown id: Shopify answers null (e.g. a job of another app or shop).
+      if (!operation) throw new BulkOperationNotFoundError(`Shopify does not know bulk operation ${id}`);
+      await opts.onPoll?.(operation);
+      if (isFinal(operation.status)) return operation;
+      if (!announced) {
+        await new Promise<void>((resolve) => {
+          cutShort = resolve;
+          void opts.sleep(interval).then(resolve);
+        });
+        cutShort = null;
+      }
+      interval = Math.min(opts.maxIntervalMs ?? 30_000, Math.round(interval * 1.5));
+    }
+  } finally {
+    await subscription?.unlisten();
   }
 }

@@ -1,0 +1,166 @@
+// Bulk-result ingest throughput and memory (issue 4): a simulator export of N
+// orders with line items is written to a temp file, then
+//  (a) our end-to-end ingest from the file stream (archive to S3 included),
+//  (b) a plain COPY of the same rows, from prepared files, into the same tables,
+// and their ratio; plus the ingest's peak RSS for a small and a large file,
+// each measured in a fresh child process, to show memory is flat in file size.
+//   npm run bench -- ingest                 (200k orders)
+//   npm run bench -- ingest --orders 1000000
+import { execFile } from "node:child_process";
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import postgres from "postgres";
+import { s3Resource } from "../local/bindings.ts";
+import { ARCHIVE_BUCKET, repoRoot, type S3Settings } from "../local/config.ts";
+import { migrateAll } from "../local/db/migrate.ts";
+import { startEmbeddedPostgres } from "../local/services/postgres.ts";
+import { startEmbeddedS3 } from "../local/services/s3.ts";
+import { startSimulator } from "../local/sim/server.ts";
+import { archiveKey } from "../f/lib/archive.ts";
+import { ingestBulkResult } from "../f/lib/ingest/index.ts";
+import { runBulk, waitForBulk } from "../tests/sim/helpers.ts";
+import { ORDERS_BULK_QUERY } from "../tests/shopify/fixtures/bulk_queries.ts";
+
+const ORDER_TABLES = ["raw_shopify_orders", "raw_shopify_line_items", "raw_shopify_fulfillments", "raw_shopify_refunds"];
+
+interface ChildArgs {
+  file: string;
+  databaseUrl: string;
+  s3: S3Settings;
+  bulkOperationId: string;
+  objectCount: string;
+  runId: number;
+}
+
+interface ChildReport {
+  lines: number;
+  seconds: number;
+  peakRssMB: number;
+  deadLetters: number;
+}
+
+export default async function bench(): Promise<void> {
+  const orders = Number(flag("--orders") ?? 200_000);
+  const small = Math.max(1, Math.round(orders / 10));
+  const dir = mkdtempSync(join(tmpdir(), "wm-bench-ingest-"));
+  chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dir: join(dir, "pg"), port: 56000 + Math.floor(Math.random() * 1000) });
+  const s3 = await startEmbeddedS3({ dir: join(dir, "s3"), port: 0, bucket: ARCHIVE_BUCKET });
+  const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
+  try {
+    await migrateAll(pg.url);
+    const files = [];
+    for (const n of [small, orders]) {
+      const t = performance.now();
+      const file = await exportToFile(n, join(dir, `orders-${n}.jsonl`));
+      console.log(`export of ${n} orders: ${file.objectCount} lines, ${(statSync(file.path).size / 1e6).toFixed(0)} MB, written to a temp file in ${s(performance.now() - t)}`);
+      files.push(file);
+    }
+
+    const runs: ChildReport[] = [];
+    for (const file of files) {
+      await sql.unsafe(`truncate ${ORDER_TABLES.join(", ")}, ingest_staging, ingest_failures, archive_objects`);
+      const [run] = await sql<{ id: number }[]>`insert into sync_runs (trigger, status) values ('test', 'partial') returning id::int`;
+      await sql`insert into bulk_operations (id, run_id, resource, query, status, object_count) values (${file.bulkOperationId}, ${run!.id}, 'orders', 'bench', 'COMPLETED', ${file.objectCount}) on conflict (id) do nothing`;
+      const report = await runChild({ file: file.path, databaseUrl: pg.url, s3: s3.settings, bulkOperationId: file.bulkOperationId, objectCount: file.objectCount, runId: run!.id });
+      if (report.deadLetters) throw new Error(`bench ingest produced ${report.deadLetters} dead letters`);
+      runs.push(report);
+      console.log(`(a) ingest ${report.lines} lines (archive to S3 included): ${report.seconds.toFixed(1)} s, ${Math.round(report.lines / report.seconds)} lines/s, peak RSS ${report.peakRssMB} MB`);
+    }
+
+    // (b) The same rows, dumped by COPY TO after (a), loaded back by plain COPY FROM into the emptied tables.
+    const big = files[1]!;
+    const dumps: string[] = [];
+    for (const table of ORDER_TABLES) {
+      const path = join(dir, `${table}.copy`);
+      // A client per dump: postgres.js 3.4.9 does not give a connection back after a COPY TO stream.
+      const dumper = postgres(pg.url, { max: 1, onnotice: () => {} });
+      await pipeline(await dumper.unsafe(`copy ${table} to stdout`).readable(), createWriteStream(path));
+      await dumper.end({ timeout: 0 });
+      dumps.push(path);
+    }
+    await sql.unsafe(`truncate ${ORDER_TABLES.join(", ")}`);
+    const t = performance.now();
+    for (const [k, table] of ORDER_TABLES.entries()) {
+      await pipeline(createReadStream(dumps[k]!, { highWaterMark: 1 << 20 }), await sql.unsafe(`copy ${table} from stdin`).writable());
+    }
+    const copySeconds = (performance.now() - t) / 1000;
+    const copyRate = Number(big.objectCount) / copySeconds;
+    const ours = runs[1]!;
+    const oursRate = ours.lines / ours.seconds;
+    console.log(`(b) plain COPY of the same rows (${ORDER_TABLES.length} tables, ${(dumps.reduce((n, p) => n + statSync(p).size, 0) / 1e6).toFixed(0)} MB): ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} lines/s`);
+    console.log(`ratio ingest / plain COPY: ${(oursRate / copyRate).toFixed(2)} (target >= 0.33); ingest ${Math.round(oursRate)} lines/s (target >= 50000)`);
+    console.log(`memory: peak RSS ${runs[0]!.peakRssMB} MB for ${runs[0]!.lines} lines, ${ours.peakRssMB} MB for ${ours.lines} lines (${(ours.lines / runs[0]!.lines).toFixed(0)}x the input)`);
+  } finally {
+    await sql.end();
+    await s3.stop();
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function exportToFile(orders: number, path: string): Promise<{ path: string; bulkOperationId: string; objectCount: string }> {
+  const sim = await startSimulator({ seed: "bench", orders, now: "2026-11-28T00:00:00Z", bulkDelayMs: 0, lineOrdering: "shuffled" });
+  try {
+    const op = await waitForBulk(sim, await runBulk(sim, ORDERS_BULK_QUERY("")), 3_600_000);
+    if (op.status !== "COMPLETED") throw new Error(`bench export ended ${op.status}`);
+    const response = await fetch(op.url);
+    await pipeline(Readable.fromWeb(response.body as never), createWriteStream(path));
+    // The simulator numbers bulk operations per instance; make the two files' ids distinct.
+    return { path, bulkOperationId: `${op.id}${orders}`, objectCount: op.objectCount };
+  } finally {
+    await sim.close();
+  }
+}
+
+function runChild(args: ChildArgs): Promise<ChildReport> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", self, "--ingest-child", JSON.stringify(args)], { cwd: repoRoot, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`ingest child failed: ${stderr || error.message}`));
+      resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildReport);
+    });
+  });
+}
+
+/** The measured ingest, alone in its process so its RSS is its own. */
+async function child(args: ChildArgs): Promise<void> {
+  const sql = postgres(args.databaseUrl, { max: 4, onnotice: () => {} });
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const body = Readable.toWeb(createReadStream(args.file, { highWaterMark: 256 * 1024 })) as unknown as ReadableStream<Uint8Array>;
+  const key = archiveKey({ resource: "orders", runId: args.runId, bulkOperationId: args.bulkOperationId });
+  const t = performance.now();
+  const result = await ingestBulkResult({
+    sql,
+    body,
+    resource: "orders",
+    runId: args.runId,
+    bulkOperationId: args.bulkOperationId,
+    expectedObjects: args.objectCount,
+    archive: { s3: s3Resource(args.s3), key },
+    log: (m) => console.error(m),
+  });
+  const seconds = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+  await sql.end();
+  console.log(JSON.stringify({ lines: result.lines, seconds, peakRssMB: Math.round(peak / 1e6), deadLetters: result.deadLetters } satisfies ChildReport));
+}
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && process.argv.includes("--ingest-child")) {
+  await child(JSON.parse(flag("--ingest-child")!) as ChildArgs);
+  process.exit(0);
+}

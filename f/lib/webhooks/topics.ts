@@ -1,0 +1,21 @@
+// The webhook topics we ingest (SPEC S2) and what each one writes. Anything
+// else is acknowledged (so Shopify does not retry it or drop the
+// subscription) and logged, with nothing written.
+export const WEBHOOK_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/delete",
+  "products/update",
+  "products/delete",
+  "inventory_levels/update",
+  "bulk_operations/finish",
+] as const;
+
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+export function isSupportedTopic(topic: string): topic is WebhookTopic {
+  return (WEBHOOK_TOPICS as readonly string[]).includes(topic);
+}
+
+/** Topics that soft-delete an object: their delivery row is the object's tombstone. */
+export const DELETE_TOPICS = ["orders/delete", "products/delete"] as const satisfies readonly WebhookTopic[];
