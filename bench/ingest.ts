@@ -3,7 +3,8 @@
 //  (a) our end-to-end ingest from the file stream (archive to S3 included),
 //  (b) a plain COPY of the same rows, from prepared files, into the same tables,
 // and their ratio; plus the ingest's peak RSS for a small and a large file,
-// each measured in a fresh child process, to show memory is flat in file size.
+// each measured in a fresh child process whose V8 heap is capped, to show
+// memory is flat in file size.
 //   npm run bench -- ingest                 (200k orders)
 //   npm run bench -- ingest --orders 1000000
 import { execFile } from "node:child_process";
@@ -26,6 +27,8 @@ import { ingestBulkResult } from "../f/lib/ingest/index.ts";
 import { runBulk, waitForBulk } from "../tests/sim/helpers.ts";
 import { ORDERS_BULK_QUERY } from "../tests/shopify/fixtures/bulk_queries.ts";
 
+/** The child's V8 heap cap: an ingest whose memory grew with the file would die of it on the large file. */
+const HEAP_CAP_MB = 128;
 const ORDER_TABLES = ["raw_shopify_orders", "raw_shopify_line_items", "raw_shopify_fulfillments", "raw_shopify_refunds"];
 
 interface ChildArgs {
@@ -95,7 +98,7 @@ export default async function bench(): Promise<void> {
     const oursRate = ours.lines / ours.seconds;
     console.log(`(b) plain COPY of the same rows (${ORDER_TABLES.length} tables, ${(dumps.reduce((n, p) => n + statSync(p).size, 0) / 1e6).toFixed(0)} MB): ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} lines/s`);
     console.log(`ratio ingest / plain COPY: ${(oursRate / copyRate).toFixed(2)} (target >= 0.33); ingest ${Math.round(oursRate)} lines/s (target >= 50000)`);
-    console.log(`memory: peak RSS ${runs[0]!.peakRssMB} MB for ${runs[0]!.lines} lines, ${ours.peakRssMB} MB for ${ours.lines} lines (${(ours.lines / runs[0]!.lines).toFixed(0)}x the input)`);
+    console.log(`memory (V8 heap capped at ${HEAP_CAP_MB} MB): peak RSS ${runs[0]!.peakRssMB} MB for ${runs[0]!.lines} lines, ${ours.peakRssMB} MB for ${ours.lines} lines (${(ours.lines / runs[0]!.lines).toFixed(0)}x the input)`);
   } finally {
     await sql.end();
     await s3.stop();
@@ -121,7 +124,7 @@ async function exportToFile(orders: number, path: string): Promise<{ path: strin
 function runChild(args: ChildArgs): Promise<ChildReport> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", self, "--ingest-child", JSON.stringify(args)], { cwd: repoRoot, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, "--import", "tsx", self, "--ingest-child", JSON.stringify(args)], { cwd: repoRoot, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`ingest child failed: ${stderr || error.message}`));
       resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildReport);
     });

@@ -113,7 +113,7 @@ export default async function bench(): Promise<void> {
     const recent = await sql<{ id: string }[]>`select id from raw_shopify_orders order by processed_at desc limit ${CHANGED}`;
     await sql`update raw_shopify_orders set fulfillment_status = 'FULFILLED', updated_at = now() where id = any(${recent.map((r) => r.id)})`;
     const inc = await timed(`incremental refresh of ${CHANGED} recent orders`, () => refreshMarts(sql, { orderIds: recent.map((r) => r.id) }));
-    console.log(`  ${inc.value.mode}: ${inc.value.orders} orders reclassified (with their customers' others), ${inc.value.days} days re-aggregated`);
+    console.log(`  ${inc.value.mode}: ${inc.value.orders} orders reclassified (with customers' first orders whose status flips), ${inc.value.days} days re-aggregated`);
 
     const spread = await sql<{ id: string }[]>`select id from raw_shopify_orders where hashtext(id) % ${Math.floor(n / CHANGED)}::int = 0 limit ${CHANGED}`;
     await sql`update raw_shopify_orders set tags = tags || '{gift}', updated_at = now() where id = any(${spread.map((r) => r.id)})`;

@@ -9,7 +9,8 @@ import { loadHttpTriggers, type HttpTrigger } from "./server/triggers/load.ts";
 import { httpTriggerRoutes, ROUTE_PREFIX } from "./server/triggers/routes.ts";
 import { loadSchedules } from "./scheduler/load.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
-import { openSession } from "./session.ts";
+import { openSession, type Session } from "./session.ts";
+import { sendSimulatorWebhooksTo } from "./services/simulator.ts";
 import type { Runner } from "./runtime/runner.ts";
 
 export interface ServeOptions {
@@ -71,9 +72,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   const port = values.port === undefined ? 8484 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const session = await openSession({ log: (m) => console.error(m) });
+  await serveUntilSignal(session, port);
+  return 0;
+}
+
+/**
+ * Serves a session until SIGINT/SIGTERM, then closes it: `wm-local serve` and
+ * `npm start`. The embedded simulator's webhooks go to our webhook route.
+ */
+export async function serveUntilSignal(session: Session, port: number): Promise<void> {
   let served: Served;
   try {
     served = await startServer({ runner: session.runner, port, schedules: true, log: (l) => console.error(l) });
+    const webhookRoute = served.triggers.find((t) => t.script_path === "f/sync/shopify_webhook");
+    if (session.services.simulated && webhookRoute) {
+      const url = `${served.url}${ROUTE_PREFIX}${webhookRoute.fullRoute}`;
+      await sendSimulatorWebhooksTo(await session.services.shopify(), url);
+      console.error(`simulator webhooks -> ${url}`);
+    }
   } catch (e) {
     await session.close();
     throw e;
@@ -84,7 +100,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   await served.close();
   await session.close();
   console.error("stopped");
-  return 0;
 }
 
 /** What `wm-local serve` prints: the login URL, the routes, the schedules. */

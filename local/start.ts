@@ -3,7 +3,7 @@
 // schedules served on 127.0.0.1 with a login token.
 import { parse, UsageError } from "./cli.ts";
 import { loadConfig } from "./config.ts";
-import { startServer, waitForSignal } from "./serve.ts";
+import { serveUntilSignal } from "./serve.ts";
 import { openSession } from "./session.ts";
 
 async function start(argv: string[]): Promise<number> {
@@ -46,13 +46,8 @@ async function start(argv: string[]): Promise<number> {
     await session.close();
     return 0;
   }
-  const served = await startServer({ runner: session.runner, port, schedules: true, log: (l) => console.error(l) });
-  step("serving");
-  console.log(`\nConsole: ${served.loginUrl}\n(127.0.0.1 only; the token is required. Ctrl-C stops everything.)`);
-  await waitForSignal();
-  console.error("stopping…");
-  await served.close();
-  await session.close();
+  step("serving (Ctrl-C stops everything)");
+  await serveUntilSignal(session, port);
   return 0;
 }
 

@@ -10,6 +10,8 @@ import { startEmbeddedSimulator, type EmbeddedSimHandle } from "./simulator.ts";
 export interface Services {
   databaseUrl: string;
   s3: S3Settings;
+  /** True when Shopify is the embedded simulator (no SHOPIFY_STORE_DOMAIN). */
+  simulated: boolean;
   /** Started on first use: most commands never talk to Shopify. */
   shopify(): Promise<ShopifySettings>;
   /** What is embedded vs external, for the start-up banner. */
@@ -45,6 +47,7 @@ export async function startServices(config: LocalConfig = loadConfig(), log: (m:
       databaseUrl: config.databaseUrl ?? pg!.url,
       s3,
       shopify,
+      simulated: !config.shopify,
       describe: () => [
         `postgres  ${pg ? `embedded, port ${pg.port}${pg.owned ? "" : " (shared)"}` : "DATABASE_URL"}`,
         `s3        ${s3h ? `embedded, ${s3.endpoint} bucket ${s3.bucket}${s3h.owned ? "" : " (shared)"}` : `S3_ENDPOINT ${s3.endpoint}`}`,

@@ -49,3 +49,13 @@ async function runningSimulator(port: number): Promise<ShopifySettings | undefin
     return undefined; // nothing listening
   }
 }
+
+/** Makes the simulator deliver its webhooks (signed with the app secret) to `url`. */
+export async function sendSimulatorWebhooksTo(sim: ShopifySettings, url: string): Promise<void> {
+  const res = await fetch(`${sim.api_base_url}/_sim/webhook`, {
+    method: "POST",
+    headers: { "X-Shopify-Access-Token": SIM_TOKEN, "content-type": "application/json" },
+    body: JSON.stringify({ url, secret: SIM_APP_SECRET }),
+  });
+  if (!res.ok) throw new Error(`simulator refused the webhook URL: HTTP ${res.status}`);
+}

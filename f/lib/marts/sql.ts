@@ -1,7 +1,8 @@
-// The set-based SQL of the mart refresh. Each builder takes a scope:
-// "all" (full rebuild) or "scoped" (only the orders in the temp table
-// mart_scope, or the days in mart_days). The classification is the same
-// rules as f/lib/classify (the pure reference), written for Postgres:
+// The set-based SQL of the mart refresh. The orders to classify are first
+// copied to the temp table mart_base (all of them, or those in the temp
+// table mart_scope); aggregates take a scope: "all" or "scoped" (the days
+// in the temp table mart_days). The classification is the same rules as
+// f/lib/classify (the pure reference), written for Postgres:
 //
 //  * money comes from the lines: gross = unit price x quantity, discounts =
 //    line discounts; refunds = the merchandise refunded, i.e. the order's
@@ -72,7 +73,7 @@ export const BASE_TABLE_SQL = `
   create temp table mart_base (
     id text, name text, customer_id text, currency text, total_price numeric, total_refunded numeric, cancelled_at timestamptz,
     financial_status text, fulfillment_status text, updated_at timestamptz, tags text[], shipping_country_code text,
-    proc_at timestamptz, local_at timestamp, express boolean
+    proc_at timestamptz, local_at timestamp, express boolean, customer_tags text[]
   ) on commit drop`;
 
 export function baseRowsSql(scope: Scope): string {
@@ -86,7 +87,8 @@ export function baseRowsSql(scope: Scope): string {
            select 1 from jsonb_array_elements(${shippingLines("o.payload")}) sl
            where jsonb_typeof(sl) = 'object' and (sl -> 'isRemoved') is distinct from 'true'::jsonb
              and exists (select 1 from unnest($2::text[]) k
-                         where strpos(lower(${jsonText("sl", "title")} || ' ' || ${jsonText("sl", "code")}), k) > 0))
+                         where strpos(lower(${jsonText("sl", "title")} || ' ' || ${jsonText("sl", "code")}), k) > 0)),
+         (select c.tags from raw_shopify_customers c where c.id = o.customer_id)
   from ${from}
   where o.deleted_at is null and not o.test`;
 }
@@ -135,7 +137,7 @@ export const CLASSIFY_ORDERS_SQL = `
          c.production_type, c.priority,
          case when coalesce(b.total_price, 0) >= $3 then 'high' when coalesce(b.total_price, 0) >= $4 then 'mid' else 'low' end,
          case when b.shipping_country_code is null or b.shipping_country_code = '' or upper(b.shipping_country_code) = $2 then 'domestic' else 'international' end,
-         case when exists (select 1 from unnest(coalesce(cu.tags, '{}') || b.tags) t where lower(t) = any($8::text[])) then 'wholesale'
+         case when exists (select 1 from unnest(coalesce(b.customer_tags, '{}') || b.tags) t where lower(t) = any($8::text[])) then 'wholesale'
               when s.n > 1 then 'returning' else 'new' end,
          case when b.cancelled_at is not null then 'cancelled' when b.financial_status = 'REFUNDED' then 'refunded'
               when b.fulfillment_status = 'FULFILLED' then 'fulfilled' else 'open' end,
@@ -145,7 +147,6 @@ export const CLASSIFY_ORDERS_SQL = `
          f.at, b.updated_at
   from mart_base b
   left join line_facts lf on lf.order_id = b.id
-  left join raw_shopify_customers cu on cu.id = b.customer_id
   left join sequence s on s.id = b.id
   left join fulfilled f on f.order_id = b.id
   cross join lateral (

@@ -83,6 +83,10 @@ export interface LoadDeps {
   sleep: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
   limits?: Partial<LoadLimits>;
+  /** The sync_steps row this load records (default "load"); a backfill records one per window. */
+  step?: string;
+  /** False leaves the watermark alone: a backfill of a past range says nothing about what came after it. */
+  advanceWatermark?: boolean;
 }
 
 export interface LoadResult extends Omit<ResourceTotals, "max_updated_at"> {
@@ -101,11 +105,12 @@ export async function loadResource(deps: LoadDeps, runId: number, resource: Sync
   const { sql, log } = deps;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const t0 = Date.now();
+  const step = deps.step ?? "load";
   await requireRunning(sql, runId);
   // A permanent failure (ACCESS_DENIED, INVALID, ...) is not tried again by the flow's retry.
-  const previous = (await stepsOf(sql, runId)).find((s) => s.resource === resource && s.step === "load");
+  const previous = (await stepsOf(sql, runId)).find((s) => s.resource === resource && s.step === step);
   if (previous?.status === "failed" && previous.counts.permanent) throw new Error(`${resource}: not retrying, this run's load failed for good: ${previous.error}`);
-  await stepStarted(sql, runId, resource, "load");
+  await stepStarted(sql, runId, resource, step);
   await beat(sql, runId);
   const stopBeating = keepAlive(sql, runId);
   try {
@@ -124,7 +129,9 @@ export async function loadResource(deps: LoadDeps, runId: number, resource: Sync
     // lines that went to dead letters (their records may be older than the newest one kept).
     let watermark: Date | null = null;
     let advanced = false;
-    if (totals.max_updated_at && totals.dead_letters === 0) {
+    if (deps.advanceWatermark === false) {
+      log(`${resource}: watermark not touched (${step})`);
+    } else if (totals.max_updated_at && totals.dead_letters === 0) {
       watermark = await advanceWatermark(sql, resource, totals.max_updated_at, runId);
       advanced = true;
     } else if (totals.dead_letters > 0) {
@@ -141,13 +148,13 @@ export async function loadResource(deps: LoadDeps, runId: number, resource: Sync
       max_updated_at: totals.max_updated_at?.toISOString() ?? null,
       seconds: Math.round(seconds * 10) / 10,
     };
-    await stepFinished(sql, runId, resource, "load", { status: "succeeded", counts: countsOf(result) });
+    await stepFinished(sql, runId, resource, step, { status: "succeeded", counts: countsOf(result) });
     log(`${resource}: ${totals.objects} objects from ${totals.lines} lines in ${result.seconds} s (${Math.round(totals.lines / Math.max(seconds, 0.001))} lines/s), ${totals.dead_letters} dead letters, watermark ${result.watermark ?? "unchanged"}`);
     return result;
   } catch (e) {
     const totals = await resourceTotals(sql, runId, resource).catch(() => undefined);
     const counts = { ...(totals ? countsOf({ ...totals, max_updated_at: null }) : {}), permanent: isPermanent(e), error_class: (e as Error).name };
-    await stepFinished(sql, runId, resource, "load", { status: "failed", counts, error: (e as Error).message }).catch(() => undefined);
+    await stepFinished(sql, runId, resource, step, { status: "failed", counts, error: (e as Error).message }).catch(() => undefined);
     throw e;
   } finally {
     stopBeating();

@@ -2,6 +2,7 @@
 // body, keyed with the app's client secret, base64 in X-Shopify-Hmac-Sha256
 // (shopify-admin-api.md §13). Verify over the exact bytes received, before
 // any JSON parsing, and compare in constant time.
+import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** The signature Shopify would send for this body (tests and the simulator sign the same way). */

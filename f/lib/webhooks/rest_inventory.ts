@@ -3,8 +3,7 @@
 // The payload only says `available`: the other quantities (on_hand,
 // committed, ...) and the item's SKU stay what we knew until the next
 // inventory snapshot brings them.
-import { dropUndefined } from "./rest_orders.ts";
-import { gid, utc, type Json } from "./rest_values.ts";
+import { dropUndefined, gid, utc, type Json } from "./rest_values.ts";
 
 export function inventoryLevelId(rest: Json): string {
   if (typeof rest.admin_graphql_api_id === "string") return rest.admin_graphql_api_id;

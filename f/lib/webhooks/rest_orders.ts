@@ -8,7 +8,7 @@
 // order's last known node (the raw row we hold) fills in: the fulfillments'
 // displayStatus when no shipment_status is sent, presentment money in a
 // foreign currency, a more precise unfulfilled status than REST's `null`.
-import { bagAmount, decimalDivFloor, decimalOp, decimalText, enumValue, gid, legacyId, moneyBag, objectGid, tagList, utc, type Json } from "./rest_values.ts";
+import { bagAmount, decimalDivFloor, decimalOp, decimalText, dropUndefined, enumValue, gid, legacyId, moneyBag, objectGid, tagList, utc, type Json } from "./rest_values.ts";
 
 export interface KnownOrder {
   /** The Order node we hold (raw_shopify_orders.payload). */
@@ -197,8 +197,4 @@ function lineItemNode(line: Json, orderId: string, currency: string, prior: Map<
     __parentId: orderId,
   };
   return { ...before, ...dropUndefined(derived) };
-}
-
-export function dropUndefined(o: Json): Json {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

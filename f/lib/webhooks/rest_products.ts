@@ -3,8 +3,7 @@
 // ProductVariant node per variant with `__parentId`. What REST leaves out
 // (the inventory item's tracked flag and unit cost; selected options when
 // the product's options are not sent) comes from the node we hold.
-import { dropUndefined } from "./rest_orders.ts";
-import { enumValue, gid, legacyId, objectGid, tagList, utc, type Json } from "./rest_values.ts";
+import { dropUndefined, enumValue, gid, legacyId, objectGid, tagList, utc, type Json } from "./rest_values.ts";
 
 export interface KnownProduct {
   product: Json | null;

@@ -5,6 +5,11 @@
 
 export type Json = Record<string, unknown>;
 
+/** The fields REST gave a value for: what it left undefined stays what the held node says. */
+export function dropUndefined(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 export function gid(type: string, id: unknown): string | null {
   if (id === null || id === undefined || id === "") return null;
   const text = String(id);

@@ -17,5 +17,3 @@ export function isSupportedTopic(topic: string): topic is WebhookTopic {
   return (WEBHOOK_TOPICS as readonly string[]).includes(topic);
 }
 
-/** Topics that soft-delete an object: their delivery row is the object's tombstone. */
-export const DELETE_TOPICS = ["orders/delete", "products/delete"] as const satisfies readonly WebhookTopic[];

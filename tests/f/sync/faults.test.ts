@@ -142,7 +142,10 @@ describe("daily_sync on bulk outcomes that change the plan or stop it", () => {
   });
 
   it("a window with nothing in it completes with url null and is an empty result, not a failure", async () => {
-    const since = new Date(h.sim.admin.store().clock.now() + 60_000).toISOString();
+    // Half an hour in which the store changes nothing; the sync's "now" is the store's clock.
+    const before = h.sim.admin.store().clock.now();
+    await h.sim.admin.advanceClock({ ms: 30 * 60_000, newOrders: 0, updates: 0, cancellations: 0, refunds: 0, deletes: 0, productUpdates: 0, inventoryUpdates: 0 });
+    const since = new Date(before + 1000).toISOString();
     const summary = expectSucceeded(await runSync(h, { resources: ["orders"], since }));
     expect(summary).toMatchObject({ status: "succeeded", objects: 0 });
     const ops = await operationsOf(h.db.sql);

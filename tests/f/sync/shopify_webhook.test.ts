@@ -281,13 +281,13 @@ describe("POST shopify/webhooks", () => {
     const id = "gid://shopify/BulkOperation/424242";
     const [run] = await sql<{ id: number }[]>`insert into sync_runs (trigger, status) values ('test', 'running') returning id::int`;
     await sql`insert into bulk_operations (id, run_id, resource, query, status) values (${id}, ${run!.id}, 'orders', 'test', 'RUNNING')`;
-    const woken = new Promise<string>((resolve) => {
-      void sql.listen(BULK_FINISHED_CHANNEL, (payload) => resolve(payload));
-    });
-    await new Promise((r) => setTimeout(r, 50)); // LISTEN is in place
+    let wake: (payload: string) => void = () => undefined;
+    const woken = new Promise<string>((resolve) => (wake = resolve));
+    const listening = await sql.listen(BULK_FINISHED_CHANNEL, (payload) => wake(payload)); // resolves once LISTEN is in place
     const res = await deliver("bulk_operations/finish", { admin_graphql_api_id: id, completed_at: "2026-11-28T00:10:00Z", created_at: "2026-11-28T00:00:00Z", error_code: null, status: "completed", type: "query" });
     expect(res.body).toMatchObject({ outcome: "processed", resource_id: id });
     expect(await woken).toBe(id);
+    await listening.unlisten();
     const [op] = await sql`select status, error_code, completed_at from bulk_operations where id = ${id}`;
     expect(op).toEqual({ status: "COMPLETED", error_code: null, completed_at: new Date("2026-11-28T00:10:00Z") });
     // A job that is not ours is acknowledged and ignored.
