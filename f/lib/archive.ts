@@ -119,8 +119,11 @@ export function startArchive(opts: { s3: S3Resource; key: string; partSize?: num
       await writer.close();
     },
   });
+  const uploaded = upload.done();
+  // A failed upload stops reading the body; error the writer so the tap fails instead of waiting forever.
+  uploaded.catch((error: unknown) => writer.abort(error).catch(() => undefined));
   // The body ends only after the tap's flush, so every chunk is in the digest by then.
-  const done = upload.done().then(() => {
+  const done = uploaded.then(() => {
     if (aborted) throw new Error(`archive upload of ${opts.key} was aborted`);
     return { bucket: opts.s3.bucket, key: opts.key, ...digest.digest() };
   });

@@ -88,7 +88,7 @@ export async function ingestBulkResult(opts: IngestOptions): Promise<IngestResul
       lines++;
       if (line.kind === "invalid_utf8") {
         parseDead++;
-        stager.deadLetter(line.number, "invalid_utf8", line.message, line.text);
+        await stager.deadLetter(line.number, "invalid_utf8", line.message, line.text);
       } else {
         const routed = routeLine(line.text);
         if (routed.ok) {
@@ -96,7 +96,7 @@ export async function ingestBulkResult(opts: IngestOptions): Promise<IngestResul
           await stager.stage(line.number, routed.node, line.text);
         } else {
           parseDead++;
-          stager.deadLetter(line.number, routed.errorClass, `line ${line.number}: ${routed.message}`, line.text);
+          await stager.deadLetter(line.number, routed.errorClass, `line ${line.number}: ${routed.message}`, line.text);
         }
       }
       if (lines % progressEvery === 0) log(`${resource} ${bulkOperationId}: ${lines} lines staged, ${parseDead} dead letters, ${rate(lines, started)} lines/s`);

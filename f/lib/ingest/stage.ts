@@ -54,13 +54,16 @@ export class Stager {
     if (++this.lines >= this.limits.batchLines || this.bytes >= this.limits.batchBytes) await this.flush();
   }
 
-  deadLetter(lineNumber: number, errorClass: ErrorClass, message: string, raw: string): void {
+  /** Buffers a dead letter; it counts toward the batch, so a file of bad lines stays bounded too. */
+  async deadLetter(lineNumber: number, errorClass: ErrorClass, message: string, raw: string): Promise<void> {
     let rawText = raw.replaceAll("\u0000", "\uFFFD"); // text columns cannot hold NUL
     if (rawText.length > MAX_RAW_TEXT) {
       message = `${message} (raw_text truncated to ${MAX_RAW_TEXT} of ${rawText.length} characters)`;
       rawText = rawText.slice(0, MAX_RAW_TEXT);
     }
     this.dead.push({ lineNumber, errorClass, message, rawText });
+    this.bytes += rawText.length;
+    if (++this.lines >= this.limits.batchLines || this.bytes >= this.limits.batchBytes) await this.flush();
   }
 
   /** Hands the buffered batch to Postgres after the one in flight has committed. */

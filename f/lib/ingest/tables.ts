@@ -257,7 +257,7 @@ export function mergeStatement(spec: TableSpec): Statement {
       insert into ${spec.table} as t (${cols.join(", ")}, synced_at)
       select ${cols.join(", ")}, now() from src
       on conflict (id) do update set ${cols.filter((c) => c !== "id").map((c) => `${c} = excluded.${c}`).join(", ")}, synced_at = excluded.synced_at
-      where true
+      where excluded.updated_at >= t.updated_at
       returning 1
     )${orphans}
     select (select count(*) from rows)::int as rows,

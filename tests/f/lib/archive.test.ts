@@ -36,7 +36,7 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-/** ~12 MB of JSONL that gzip barely shrinks (random base64), so the upload needs several 5 MB parts. */
+/** ~8 MB of JSONL that gzip barely shrinks (random base64), so the upload needs several 5 MB parts. */
 function incompressibleJsonl(lines: number): Uint8Array {
   const text = Array.from({ length: lines }, (_, i) => JSON.stringify({ id: `gid://shopify/Order/${i}`, blob: randomBytes(1500).toString("base64") })).join("\n");
   return new TextEncoder().encode(text); // no final newline: the last line still counts
@@ -106,10 +106,17 @@ describe("archive", () => {
     await expect(openArchive({ sql: db.sql, s3, key: "test/never-recorded.jsonl.gz" })).rejects.toThrow(/not recorded in archive_objects/);
   });
 
+  it("a failing upload fails the archive (neither a stall nor a silent success)", async () => {
+    const archive = startArchive({ s3: { ...s3, bucket: "no-such-bucket" }, key: "test/failing.jsonl.gz", partSize: 5 * 1024 * 1024 });
+    // Depending on when S3 answers, the stream errors early or drains; `done` fails either way.
+    await drain(streamOf(incompressibleJsonl(4000)).pipeThrough(archive.tap)).catch(() => undefined);
+    await expect(archive.done).rejects.toThrow(/bucket/i);
+  });
+
   it("an aborted upload leaves no object behind", async () => {
     const key = `test/aborted-${randomBytes(4).toString("hex")}.jsonl.gz`;
     const archive = startArchive({ s3, key, partSize: 5 * 1024 * 1024 });
-    const source = streamOf(incompressibleJsonl(6000)).pipeThrough(archive.tap);
+    const source = streamOf(incompressibleJsonl(4000)).pipeThrough(archive.tap);
     const reader = source.getReader();
     for (let i = 0; i < 100; i++) await reader.read(); // ~6.5 MB: the first part is on its way
     await reader.cancel();

@@ -190,6 +190,17 @@ describe("ingestBulkResult", () => {
     expect((await db.sql`select count(*)::int as n from ingest_failures`)[0]!.n).toBe(failures.length);
   });
 
+  it("a file of nothing but bad lines is dead-lettered in full across batches, every line once", async () => {
+    await resetMirror(db.sql);
+    const exp = await bulkExport(sim, CUSTOMERS_BULK_QUERY(""));
+    const bad = Array.from({ length: 500 }, (_, i) => `{"id":"gid://shopify/Customer/${i}","updatedAt":`).join("\n");
+    const result = await ingest({ op: { ...exp.op, objectCount: "500" }, bytes: new TextEncoder().encode(bad) }, "customers");
+    expect(result).toMatchObject({ lines: 500, objects: 0, deadLetters: 500, maxUpdatedAt: null });
+    const rows = await db.sql<{ line_number: string; error_class: string }[]>`select line_number, error_class from ingest_failures order by line_number`;
+    expect(rows.map((r) => Number(r.line_number))).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.error_class))).toEqual(new Set(["json_syntax"]));
+  });
+
   it("fails loudly when the line count differs from Shopify's objectCount, merging nothing", async () => {
     await resetMirror(db.sql);
     const exp = await bulkExport(sim, CUSTOMERS_BULK_QUERY(""));
