@@ -103,6 +103,7 @@ export const queryRoot: Record<string, RootResolver> = {
       timezoneOffsetMinutes: tz.minutes,
       weightUnit: "KILOGRAMS",
       taxesIncluded: false,
+      billingAddress: { __typename: "ShopAddress", id: "gid://shopify/ShopAddress/1", countryCodeV2: shop.countryCode, country: shop.countryCode },
       orderNumberFormatPrefix: "#",
       orderNumberFormatSuffix: "",
       plan: { __typename: "ShopPlan", partnerDevelopment: true, shopifyPlus: false, publicDisplayName: "Development" },

@@ -95,7 +95,7 @@ describe("@shopify/admin-api-client against the simulator", () => {
     const items = lines.filter((l) => l.id.startsWith("gid://shopify/LineItem/"));
     expect(String(orders.length)).toBe(op.rootObjectCount);
     expect(orders.length).toBe(sim.admin.counts().orders);
-    const expectedOrderKeys = ["id", "legacyResourceId", "name", "createdAt", "updatedAt", "processedAt", "cancelledAt", "cancelReason", "closedAt", "displayFinancialStatus", "displayFulfillmentStatus", "tags", "note", "test", "currencyCode", "presentmentCurrencyCode", "totalPriceSet", "subtotalPriceSet", "totalDiscountsSet", "totalTaxSet", "totalShippingPriceSet", "totalRefundedSet", "customer", "shippingAddress", "fulfillments", "refunds"];
+    const expectedOrderKeys = ["id", "legacyResourceId", "name", "createdAt", "updatedAt", "processedAt", "cancelledAt", "cancelReason", "closedAt", "displayFinancialStatus", "displayFulfillmentStatus", "tags", "note", "test", "currencyCode", "presentmentCurrencyCode", "totalPriceSet", "subtotalPriceSet", "totalDiscountsSet", "totalTaxSet", "totalShippingPriceSet", "totalRefundedSet", "customer", "shippingAddress", "fulfillments", "refunds", "shippingLine"];
     for (const line of orders) {
       expect(Object.keys(line)).toEqual(expectedOrderKeys);
       const truth = sim.admin.node(line.id)!;

@@ -13,6 +13,16 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("f/sync/daily_sync", () => {
+  /** Step 8: every live order of the mirror has its mart row, classified with the run's data. */
+  async function expectMartsCoverMirror(): Promise<void> {
+    const missing = await h.db.sql`
+      select o.id from raw_shopify_orders o left join mart_orders m on m.order_id = o.id
+      where o.deleted_at is null and not o.test and (m.order_id is null or m.order_updated_at is distinct from o.updated_at)`;
+    expect(missing).toEqual([]);
+    const [{ n }] = await h.db.sql<{ n: number }[]>`select count(*)::int as n from mart_orders`;
+    expect(n).toBeGreaterThan(0);
+  }
+
   it("a first sync exports every resource from its first record and lands exactly the store", async () => {
     const out = await runSync(h);
     const summary = expectSucceeded(out);
@@ -24,6 +34,7 @@ describe("f/sync/daily_sync", () => {
       ["inventory_levels", "succeeded"],
     ]);
     await expectMirrorEqualsTruth(h.db.sql, h.sim);
+    await expectMartsCoverMirror();
 
     const counts = h.sim.admin.counts();
     const byResource = Object.fromEntries(summary.resources.map((r: any) => [r.resource, r]));
@@ -62,6 +73,7 @@ describe("f/sync/daily_sync", () => {
     const summary = expectSucceeded(await runSync(h));
     expect(summary.status).toBe("succeeded");
     await expectMirrorEqualsTruth(h.db.sql, h.sim, { customerStats: false });
+    await expectMartsCoverMirror();
 
     const ops = await operationsOf(h.db.sql, summary.run_id);
     const orders = ops.find((o) => o.resource === "orders")!;

@@ -4,7 +4,8 @@
 // omit records for a production connector (estuary/connectors#4679), so it is
 // only a per-resource option (withSortKey). Connections use `edges { node }`,
 // parents of nested connections select a plain `id`, fulfillments and refunds
-// are lists and stay inline on the order's line.
+// are lists and stay inline on the order's line. `shippingLine` (express?) and
+// line `customAttributes` (a design?) feed the order classification (S3).
 import { gql } from "../gql.ts";
 
 export const ORDERS_BULK_QUERY = (filter: string) => gql`
@@ -23,9 +24,11 @@ export const ORDERS_BULK_QUERY = (filter: string) => gql`
       shippingAddress { address1 address2 city province provinceCode country countryCodeV2 zip }
       fulfillments { id status displayStatus createdAt updatedAt trackingInfo { company number url } }
       refunds { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
+      shippingLine { title code source carrierIdentifier }
       lineItems { edges { node {
         id sku title variantTitle quantity currentQuantity
         variant { id } product { id }
+        customAttributes { key value }
         originalUnitPriceSet { shopMoney { amount currencyCode } }
         discountedUnitPriceSet { shopMoney { amount currencyCode } }
         totalDiscountSet { shopMoney { amount currencyCode } }
