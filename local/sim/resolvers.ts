@@ -103,7 +103,8 @@ export const queryRoot: Record<string, RootResolver> = {
       timezoneOffsetMinutes: tz.minutes,
       weightUnit: "KILOGRAMS",
       taxesIncluded: false,
-      billingAddress: { __typename: "ShopAddress", id: "gid://shopify/ShopAddress/1", countryCodeV2: shop.countryCode, country: shop.countryCode },
+      shopAddress: { __typename: "ShopAddress", id: "gid://shopify/ShopAddress/1", countryCodeV2: shop.countryCode, country: shop.countryCode },
+      billingAddress: { __typename: "ShopAddress", id: "gid://shopify/ShopAddress/1", countryCodeV2: shop.countryCode, country: shop.countryCode }, // deprecated in 2026-10, still served
       orderNumberFormatPrefix: "#",
       orderNumberFormatSuffix: "",
       plan: { __typename: "ShopPlan", partnerDevelopment: true, shopifyPlus: false, publicDisplayName: "Development" },

@@ -18,7 +18,7 @@ export async function loadShopSettings(sql: Sql): Promise<ShopSettings> {
 
 /**
  * What Shopify says about the shop (`shop { ianaTimezone currencyCode
- * billingAddress { countryCodeV2 } }`); the sync calls this. A change of
+ * shopAddress { countryCodeV2 } }`); the sync calls this. A change of
  * timezone or country makes the next refresh rebuild the marts in full.
  */
 export async function saveShopSettings(sql: Sql, shop: ShopSettings): Promise<void> {

@@ -13,7 +13,7 @@ const SHOP_FACTS = gql`
     shop {
       ianaTimezone
       currencyCode
-      billingAddress {
+      shopAddress {
         countryCodeV2
       }
     }
@@ -21,7 +21,7 @@ const SHOP_FACTS = gql`
 `;
 
 interface ShopFacts {
-  shop: { ianaTimezone: string; currencyCode: string; billingAddress: { countryCodeV2: string | null } };
+  shop: { ianaTimezone: string; currencyCode: string; shopAddress: { countryCodeV2: string | null } };
 }
 
 export async function refreshMartsForRun(sql: Sql, shopify: ShopifyClient, runId: number): Promise<RefreshResult & { touched: number }> {
@@ -30,7 +30,7 @@ export async function refreshMartsForRun(sql: Sql, shopify: ShopifyClient, runId
   await saveShopSettings(sql, {
     timezone: shop.ianaTimezone,
     currency: shop.currencyCode,
-    countryCode: shop.billingAddress.countryCodeV2 ?? current?.country_code ?? "US",
+    countryCode: shop.shopAddress.countryCodeV2 ?? current?.country_code ?? "US",
   });
   // Orders this run wrote: synced_at is set by every merge that changed a row.
   const touched = await sql<{ id: string }[]>`

@@ -59,6 +59,7 @@ export function orderNodes(rest: Json, known: KnownOrder = { order: null, lineIt
     totalRefundedSet: moneyBag(null, totalRefunded(rest, prior), currency),
     customer: customerRef(rest.customer),
     shippingAddress: address(rest.shipping_address),
+    shippingLine: shippingLineNode(rest.shipping_lines, prior.shippingLine as Json | null | undefined),
     fulfillments: ((rest.fulfillments as Json[] | undefined) ?? []).map((f) => fulfillmentNode(f, priorFulfillments)),
     refunds: ((rest.refunds as Json[] | undefined) ?? []).map((r) => refundNode(r, currency)),
   };
@@ -88,6 +89,19 @@ function withPriorPresentment(bag: Json | null, prior: unknown): Json | null {
   if (!bag || "presentmentMoney" in bag) return bag;
   const p = (prior as Json | undefined)?.presentmentMoney;
   return p ? { ...bag, presentmentMoney: p } : bag;
+}
+
+/** GraphQL's `shippingLine`: the order's first shipping line (REST sends the list). */
+function shippingLineNode(lines: unknown, prior: Json | null | undefined): Json | null | undefined {
+  if (!Array.isArray(lines)) return undefined;
+  const first = lines[0] as Json | undefined;
+  if (!first) return null;
+  return {
+    title: first.title ?? null,
+    code: first.code ?? null,
+    source: first.source ?? null,
+    carrierIdentifier: first.carrier_identifier ?? prior?.carrierIdentifier ?? null,
+  };
 }
 
 function shippingTotal(rest: Json): string | null {
@@ -191,6 +205,8 @@ function lineItemNode(line: Json, orderId: string, currency: string, prior: Map<
     currentQuantity: line.current_quantity ?? before.currentQuantity ?? quantity,
     variant: line.variant_id ? { id: gid("ProductVariant", line.variant_id) } : null,
     product: line.product_id ? { id: gid("Product", line.product_id) } : null,
+    // REST `properties` are GraphQL's `customAttributes` (e.g. the design of a custom print).
+    customAttributes: Array.isArray(line.properties) ? (line.properties as Json[]).map((p) => ({ key: String(p.name), value: p.value ?? null })) : undefined,
     originalUnitPriceSet: moneyBag(line.price_set, line.price, currency),
     discountedUnitPriceSet: moneyBag(null, discounted, currency),
     totalDiscountSet: moneyBag(line.total_discount_set, discount, currency),
