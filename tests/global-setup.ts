@@ -10,6 +10,8 @@ import { migrateAll } from "../local/db/migrate.ts";
 import { startEmbeddedPostgres } from "../local/services/postgres.ts";
 import { startEmbeddedS3 } from "../local/services/s3.ts";
 import { ARCHIVE_BUCKET } from "../local/config.ts";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { MAX_TEST_WORKERS, testBucket } from "./helpers/buckets.ts";
 
 export const TEMPLATE_DB = "wm_template";
 
@@ -26,6 +28,10 @@ export default async function setup(project: TestProject) {
   chmodSync(dir, 0o755); // the postgres user must be able to reach its data dir
   const pg = await startEmbeddedPostgres({ dir: join(dir, "pg"), port: await freePort() });
   const s3 = await startEmbeddedS3({ dir: join(dir, "s3"), port: 0, bucket: ARCHIVE_BUCKET });
+  // One archive bucket per vitest worker (see testS3 in tests/helpers/runner.ts).
+  const client = new S3Client({ endpoint: s3.settings.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  for (let pool = 1; pool <= MAX_TEST_WORKERS; pool++) await client.send(new CreateBucketCommand({ Bucket: testBucket(String(pool)) }));
+  client.destroy();
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${TEMPLATE_DB}`);
   await admin.end();

@@ -3,8 +3,7 @@
 // its failure module alerts), partial with an alert if lines went to dead
 // letters, else succeeded.
 import type { Sql } from "postgres";
-import { raiseAlert } from "../sync/alerts.ts";
-import { DEAD_LETTER_RUNBOOK, SyncRunFailedError, type SyncSummary } from "../sync/finish.ts";
+import { alertDeadLetters, runSeconds, SyncRunFailedError, type SyncSummary } from "../sync/finish.ts";
 import { closeRun, getRun } from "../sync/runs.ts";
 import { stepsOf } from "../sync/steps.ts";
 import { backfillStep, type BackfillItem } from "./plan.ts";
@@ -48,17 +47,15 @@ export async function finishBackfill(sql: Sql, runId: number, items: BackfillIte
     windows,
     objects,
     dead_letters: deadLetters,
-    seconds: Math.round(((closed.finished_at ?? new Date()).getTime() - closed.started_at.getTime()) / 100) / 10,
+    seconds: runSeconds(closed),
     error,
   };
   if (status === "partial") {
-    await raiseAlert(sql, {
-      severity: "warning",
+    await alertDeadLetters(sql, {
       source: "f/sync/backfill",
-      dedupeKey: "sync:dead_letters",
       title: `Backfill run ${runId} finished partial: ${deadLetters} malformed line(s) in ingest_failures`,
-      body: `See ${DEAD_LETTER_RUNBOOK}.`,
-      details: { run_id: runId, dead_letters: deadLetters, runbook: DEAD_LETTER_RUNBOOK },
+      runId,
+      deadLetters,
     });
   }
   if (status === "failed") throw new SyncRunFailedError({ run_id: runId, status, resources: [], objects, dead_letters: deadLetters, seconds: summary.seconds, error } satisfies SyncSummary);

@@ -72,19 +72,35 @@ export async function finishSync(sql: Sql, runId: number): Promise<SyncSummary> 
     resources,
     objects,
     dead_letters: deadLetters,
-    seconds: Math.round(((closed.finished_at ?? new Date()).getTime() - closed.started_at.getTime()) / 100) / 10,
+    seconds: runSeconds(closed),
     error,
   };
   if (status === "partial") {
-    await raiseAlert(sql, {
-      severity: "warning",
+    await alertDeadLetters(sql, {
       source: "f/sync/daily_sync",
-      dedupeKey: "sync:dead_letters",
       title: `Sync run ${runId} finished partial: ${deadLetters} malformed line(s) in ingest_failures`,
-      body: `${resources.filter((r) => r.dead_letters).map((r) => `${r.resource}: ${r.dead_letters}`).join(", ")}. Their watermarks did not advance. See ${DEAD_LETTER_RUNBOOK}.`,
-      details: { run_id: runId, dead_letters: deadLetters, runbook: DEAD_LETTER_RUNBOOK },
+      detail: `${resources.filter((r) => r.dead_letters).map((r) => `${r.resource}: ${r.dead_letters}`).join(", ")}. Their watermarks did not advance.`,
+      runId,
+      deadLetters,
     });
   }
   if (status === "failed") throw new SyncRunFailedError(summary);
   return summary;
+}
+
+/** How long a closed run took, in tenths of a second. */
+export function runSeconds(run: { started_at: Date; finished_at: Date | null }): number {
+  return Math.round(((run.finished_at ?? new Date()).getTime() - run.started_at.getTime()) / 100) / 10;
+}
+
+/** The warning a run that dead-lettered lines raises (deduplicated while open). */
+export async function alertDeadLetters(sql: Sql, a: { source: string; title: string; detail?: string; runId: number; deadLetters: number }): Promise<void> {
+  await raiseAlert(sql, {
+    severity: "warning",
+    source: a.source,
+    dedupeKey: "sync:dead_letters",
+    title: a.title,
+    body: `${a.detail ? a.detail + " " : ""}See ${DEAD_LETTER_RUNBOOK}.`,
+    details: { run_id: a.runId, dead_letters: a.deadLetters, runbook: DEAD_LETTER_RUNBOOK },
+  });
 }
