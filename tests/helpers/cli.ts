@@ -1,6 +1,6 @@
 // Runs `wm-local` as a user would: a real process (node_modules/.bin/wm-local)
 // on a test database and the test S3, never the developer's .local services.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,8 @@ export interface CliSandbox {
   env: NodeJS.ProcessEnv;
   dataDir: string;
   run(...args: string[]): Promise<Exit>;
+  /** Starts wm-local without waiting: the process (to kill it) and its exit. */
+  start(...args: string[]): { child: ChildProcess; exit: Promise<Exit> };
   runWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Exit>;
   cleanup(): void;
 }
@@ -43,14 +45,19 @@ export function cliSandbox(db: TestDatabase, extraEnv: NodeJS.ProcessEnv = {}): 
     env,
     dataDir,
     run: (...args) => runWith({}, ...args),
+    start: (...args) => startCli(env, args),
     runWith,
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
 
 function spawnCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  return startCli(env, args).exit;
+}
+
+function startCli(env: NodeJS.ProcessEnv, args: string[]): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(BIN, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const exit = new Promise<Exit>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -62,4 +69,5 @@ function spawnCli(env: NodeJS.ProcessEnv, args: string[]): Promise<Exit> {
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, exit };
 }
