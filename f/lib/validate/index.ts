@@ -65,6 +65,16 @@ export async function validateSync(sql: Sql, client: ShopifyClient, opts: Valida
   const freshness = await freshnessOf(sql);
   const checks: CheckResult[] = [];
   const within = (expected: number, drift: number) => Math.abs(drift) <= threshold * Math.max(Math.abs(expected), 1);
+  // A count compared with Shopify's: exact counts only, drift within the threshold.
+  const countCheck = (check: "count_total" | "count_window", resource: string, theirs: { count: number; precision: string }, ours: number, filter: string | null): CheckResult => ({
+    check,
+    resource,
+    expected: String(theirs.count),
+    actual: String(ours),
+    drift: String(ours - theirs.count),
+    passed: theirs.precision === "EXACT" && within(theirs.count, ours - theirs.count),
+    details: { query: filter, precision: theirs.precision, threshold },
+  });
 
   for (const resource of resources) {
     // Everything created before the watermark has been exported by some window up to it.
@@ -72,17 +82,7 @@ export async function validateSync(sql: Sql, client: ShopifyClient, opts: Valida
     const cutoff = watermark ? isoSeconds(Math.min(watermark.getTime(), now.getTime())) : null;
     const filter = cutoff ? `created_at:<'${cutoff}'` : null;
     const theirs = await shopifyCount(client, resource, filter);
-    const ours = await ourCreatedCount(sql, resource, cutoff);
-    const drift = ours - theirs.count;
-    checks.push({
-      check: "count_total",
-      resource,
-      expected: String(theirs.count),
-      actual: String(ours),
-      drift: String(drift),
-      passed: theirs.precision === "EXACT" && within(theirs.count, drift),
-      details: { query: filter, precision: theirs.precision, threshold },
-    });
+    checks.push(countCheck("count_total", resource, theirs, await ourCreatedCount(sql, resource, cutoff), filter));
   }
 
   const window = opts.window ?? defaultWindow(freshness.get("orders")?.watermark ?? null);
@@ -90,17 +90,7 @@ export async function validateSync(sql: Sql, client: ShopifyClient, opts: Valida
     const filter = updatedAtFilter(window);
     for (const resource of resources) {
       const theirs = await shopifyCount(client, resource, filter);
-      const ours = await ourWindowCount(sql, resource, window.start, window.end);
-      const drift = ours - theirs.count;
-      checks.push({
-        check: "count_window",
-        resource,
-        expected: String(theirs.count),
-        actual: String(ours),
-        drift: String(drift),
-        passed: theirs.precision === "EXACT" && within(theirs.count, drift),
-        details: { query: filter, precision: theirs.precision, threshold },
-      });
+      checks.push(countCheck("count_window", resource, theirs, await ourWindowCount(sql, resource, window.start, window.end), filter));
     }
     if (resources.includes("orders")) {
       const theirs = await shopifyOrderTotal(client, filter);
