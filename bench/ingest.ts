@@ -23,6 +23,7 @@ import { startEmbeddedPostgres } from "../local/services/postgres.ts";
 import { startEmbeddedS3 } from "../local/services/s3.ts";
 import { startSimulator } from "../local/sim/server.ts";
 import { archiveKey } from "../f/lib/archive.ts";
+import { NO_DELAY } from "../f/lib/db.ts";
 import { ingestBulkResult } from "../f/lib/ingest/index.ts";
 import { runBulk, waitForBulk } from "../tests/sim/helpers.ts";
 import { ORDERS_BULK_QUERY } from "../tests/shopify/fixtures/bulk_queries.ts";
@@ -126,6 +127,7 @@ function runChild(args: ChildArgs): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, "--import", "tsx", self, "--ingest-child", JSON.stringify(args)], { cwd: repoRoot, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`ingest child failed: ${stderr || error.message}`));
+      if (process.argv.includes("--verbose")) process.stderr.write(stderr);
       resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildReport);
     });
   });
@@ -133,7 +135,8 @@ function runChild(args: ChildArgs): Promise<ChildReport> {
 
 /** The measured ingest, alone in its process so its RSS is its own. */
 async function child(args: ChildArgs): Promise<void> {
-  const sql = postgres(args.databaseUrl, { max: 4, onnotice: () => {} });
+  // The pool a sync script gets from f/lib/db.ts: five connections, Nagle off.
+  const sql = postgres(args.databaseUrl, { max: 5, onnotice: () => {}, ...NO_DELAY });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const body = Readable.toWeb(createReadStream(args.file, { highWaterMark: 256 * 1024 })) as unknown as ReadableStream<Uint8Array>;

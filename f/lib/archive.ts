@@ -4,6 +4,8 @@
 // the uncompressed JSONL; a replay streams it back and checks all three.
 // Memory stays flat: the upload holds at most queueSize parts.
 import { createHash, type Hash } from "node:crypto";
+import { once } from "node:events";
+import { createGzip } from "node:zlib";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Sql } from "postgres";
@@ -92,36 +94,51 @@ export interface ArchiveWriter {
 }
 
 /**
+ * gzip level of the archive. Level 1 compresses the order exports about 10x
+ * (level 6: 14x) at half the CPU, and on two cores the CPU is what the ingest
+ * waits for (measured on 130 MB of orders: 0.9 s vs 1.9 s).
+ */
+const GZIP_LEVEL = 1;
+
+/**
  * Starts a gzip multipart upload to `key`. The tap applies backpressure: a
- * chunk is handed on only once the archive side has room, so a slow upload
- * slows the download instead of buffering it.
+ * chunk is handed on only once gzip has taken it without buffering past its
+ * high-water mark, and the upload reads gzip's output one part at a time, so
+ * a slow upload slows the download instead of filling memory. (Node's
+ * CompressionStream does not push back like this: it buffered ~100 MB of a
+ * 130 MB file here.)
  */
 export function startArchive(opts: { s3: S3Resource; key: string; partSize?: number; queueSize?: number }): ArchiveWriter {
   const digest = new JsonlDigest();
-  const gzip = new CompressionStream("gzip");
-  const writer = gzip.writable.getWriter();
+  const gzip = createGzip({ level: GZIP_LEVEL });
   const upload = new Upload({
     client: s3Client(opts.s3),
-    params: { Bucket: opts.s3.bucket, Key: opts.key, Body: gzip.readable, ContentType: "application/gzip" },
-    partSize: opts.partSize ?? 8 * 1024 * 1024,
-    queueSize: opts.queueSize ?? 2,
+    params: { Bucket: opts.s3.bucket, Key: opts.key, Body: gzip, ContentType: "application/gzip" },
+    partSize: opts.partSize ?? 5 * 1024 * 1024, // S3's minimum part: the upload holds about (queueSize + 1) parts
+    queueSize: opts.queueSize ?? 1,
     leavePartsOnError: false,
   });
   let aborted = false;
+  let failure: unknown = null;
   const tap = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
+      if (failure) throw failure;
       digest.update(chunk);
-      await writer.ready; // rejects if the upload failed, which fails the download's pipe too
-      void writer.write(chunk as BufferSource).catch(() => undefined);
+      // once() rejects if gzip errors meanwhile (a failed upload destroys it).
+      if (!gzip.write(chunk)) await once(gzip, "drain");
       controller.enqueue(chunk);
     },
     async flush() {
-      await writer.close();
+      if (failure) throw failure;
+      gzip.end();
     },
   });
   const uploaded = upload.done();
-  // A failed upload stops reading the body; error the writer so the tap fails instead of waiting forever.
-  uploaded.catch((error: unknown) => writer.abort(error).catch(() => undefined));
+  // A failed upload stops reading the body: fail gzip, so the tap fails instead of waiting forever.
+  uploaded.catch((error: unknown) => {
+    failure ??= error;
+    gzip.destroy(error as Error);
+  });
   // The body ends only after the tap's flush, so every chunk is in the digest by then.
   const done = uploaded.then(() => {
     if (aborted) throw new Error(`archive upload of ${opts.key} was aborted`);
@@ -134,7 +151,8 @@ export function startArchive(opts: { s3: S3Resource; key: string; partSize?: num
     async abort(reason) {
       if (aborted) return;
       aborted = true;
-      await writer.abort(reason).catch(() => undefined);
+      failure ??= reason ?? new Error("archive aborted");
+      gzip.destroy();
       await upload.abort().catch(() => undefined);
     },
   };
