@@ -1,11 +1,14 @@
-// Bulk-result ingest throughput and memory (issue 4): a simulator export of N
-// orders with line items is written to a temp file, then
-//  (a) our end-to-end ingest from the file stream (archive to S3 included),
-//  (b) a plain COPY of the same rows, from prepared files, into the same tables,
-// and their ratio; plus the ingest's peak RSS for a small and a large file,
-// each measured in a fresh child process whose V8 heap is capped, to show
-// memory is flat in file size.
-//   npm run bench -- ingest                 (200k orders)
+// Bulk-result ingest throughput and memory (issue 4): simulator exports of a
+// 10k-order and an N-order store (orders with line items) are written to temp
+// files, then
+//  (a) our end-to-end ingest of each from the file stream (archive to S3 included),
+//  (b) a plain COPY of the N-order rows, from prepared files, into the same tables,
+//  (c) an incremental ingest on the loaded N-order database: the export of a
+//      day in which 1% of the orders changed (half new, half updated),
+// printed as ratios. Each ingest runs in a fresh child process whose V8 heap
+// is capped, so its peak RSS is its own and shows whether memory is flat in
+// the file size.
+//   npm run bench -- ingest                 (10k and 200k orders)
 //   npm run bench -- ingest --orders 1000000
 import { execFile } from "node:child_process";
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -21,7 +24,7 @@ import { ARCHIVE_BUCKET, repoRoot, type S3Settings } from "../local/config.ts";
 import { migrateAll } from "../local/db/migrate.ts";
 import { startEmbeddedPostgres } from "../local/services/postgres.ts";
 import { startEmbeddedS3 } from "../local/services/s3.ts";
-import { startSimulator } from "../local/sim/server.ts";
+import { startSimulator, type Simulator } from "../local/sim/server.ts";
 import { archiveKey } from "../f/lib/archive.ts";
 import { NO_DELAY } from "../f/lib/db.ts";
 import { ingestBulkResult } from "../f/lib/ingest/index.ts";
@@ -50,35 +53,37 @@ interface ChildReport {
 
 export default async function bench(): Promise<void> {
   const orders = Number(flag("--orders") ?? 200_000);
-  const small = Math.max(1, Math.round(orders / 10));
+  const small = Math.min(SMALL_STORE, orders);
   const dir = mkdtempSync(join(tmpdir(), "wm-bench-ingest-"));
   chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: join(dir, "pg"), port: 56000 + Math.floor(Math.random() * 1000) });
   const s3 = await startEmbeddedS3({ dir: join(dir, "s3"), port: 0, bucket: ARCHIVE_BUCKET });
   const sql = postgres(pg.url, { max: 4, onnotice: () => {} });
+  let bigStore: Simulator | null = null;
   try {
     await migrateAll(pg.url);
-    const files = [];
-    for (const n of [small, orders]) {
-      const t = performance.now();
-      const file = await exportToFile(n, join(dir, `orders-${n}.jsonl`));
-      console.log(`export of ${n} orders: ${file.objectCount} lines, ${(statSync(file.path).size / 1e6).toFixed(0)} MB, written to a temp file in ${s(performance.now() - t)}`);
-      files.push(file);
-    }
+    const smallStore = await benchStore(small);
+    const smallFile = await exportToFile(smallStore, "", join(dir, `orders-${small}.jsonl`), small);
+    await smallStore.close();
+    bigStore = await benchStore(orders);
+    const bigFile = await exportToFile(bigStore, "", join(dir, `orders-${orders}.jsonl`), orders);
 
-    const runs: ChildReport[] = [];
-    for (const file of files) {
-      await sql.unsafe(`truncate ${ORDER_TABLES.join(", ")}, ingest_staging, ingest_failures, archive_objects`);
+    // (a) Full ingest of each file into emptied tables, each in a fresh child process.
+    const ingest = async (file: ExportedFile, label: string) => {
       const [run] = await sql<{ id: number }[]>`insert into sync_runs (trigger, status) values ('test', 'partial') returning id::int`;
       await sql`insert into bulk_operations (id, run_id, resource, query, status, object_count) values (${file.bulkOperationId}, ${run!.id}, 'orders', 'bench', 'COMPLETED', ${file.objectCount}) on conflict (id) do nothing`;
       const report = await runChild({ file: file.path, databaseUrl: pg.url, s3: s3.settings, bulkOperationId: file.bulkOperationId, objectCount: file.objectCount, runId: run!.id });
       if (report.deadLetters) throw new Error(`bench ingest produced ${report.deadLetters} dead letters`);
-      runs.push(report);
-      console.log(`(a) ingest ${report.lines} lines (archive to S3 included): ${report.seconds.toFixed(1)} s, ${Math.round(report.lines / report.seconds)} lines/s, peak RSS ${report.peakRssMB} MB`);
+      console.log(`${label} ${report.lines} lines (archive to S3 included): ${report.seconds.toFixed(1)} s, ${Math.round(report.lines / report.seconds)} lines/s, peak RSS ${report.peakRssMB} MB`);
+      return report;
+    };
+    const runs: ChildReport[] = [];
+    for (const [file, n] of [[smallFile, small], [bigFile, orders]] as const) {
+      await sql.unsafe(`truncate ${ORDER_TABLES.join(", ")}, ingest_staging, ingest_failures, archive_objects`);
+      runs.push(await ingest(file, `(a) full ingest of ${n} orders:`));
     }
 
     // (b) The same rows, dumped by COPY TO after (a), loaded back by plain COPY FROM into the emptied tables.
-    const big = files[1]!;
     const dumps: string[] = [];
     for (const table of ORDER_TABLES) {
       const path = join(dir, `${table}.copy`);
@@ -94,13 +99,25 @@ export default async function bench(): Promise<void> {
       await pipeline(createReadStream(dumps[k]!, { highWaterMark: 1 << 20 }), await sql.unsafe(`copy ${table} from stdin`).writable());
     }
     const copySeconds = (performance.now() - t) / 1000;
-    const copyRate = Number(big.objectCount) / copySeconds;
-    const ours = runs[1]!;
-    const oursRate = ours.lines / ours.seconds;
-    console.log(`(b) plain COPY of the same rows (${ORDER_TABLES.length} tables, ${(dumps.reduce((n, p) => n + statSync(p).size, 0) / 1e6).toFixed(0)} MB): ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} lines/s`);
-    console.log(`ratio ingest / plain COPY: ${(oursRate / copyRate).toFixed(2)} (target >= 0.33); ingest ${Math.round(oursRate)} lines/s (target >= 50000)`);
-    console.log(`memory (V8 heap capped at ${HEAP_CAP_MB} MB): peak RSS ${runs[0]!.peakRssMB} MB for ${runs[0]!.lines} lines, ${ours.peakRssMB} MB for ${ours.lines} lines (${(ours.lines / runs[0]!.lines).toFixed(0)}x the input)`);
+    for (const path of dumps) rmSync(path);
+    const copyRate = Number(bigFile.objectCount) / copySeconds;
+    const full = runs[1]!;
+    const fullRate = full.lines / full.seconds;
+    console.log(`(b) plain COPY of the same rows into the same tables: ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} lines/s`);
+
+    // (c) An incremental sync on the loaded database: a day in which 1% of the store's orders change.
+    const changed = Math.round(orders / 100);
+    const day = await bigStore.admin.advanceClock({ ms: 86_400_000, newOrders: Math.round(changed / 2), updates: changed - Math.round(changed / 2), cancellations: 0, refunds: 0, deletes: 0, productUpdates: 0, inventoryUpdates: 0 });
+    const window = `updated_at:>='${day.from}' AND updated_at:<'${day.to}'`;
+    const incFile = await exportToFile(bigStore, window, join(dir, "orders-incremental.jsonl"), "incremental");
+    const inc = await ingest(incFile, `(c) incremental ingest on the ${orders}-order database (${incFile.rootObjectCount} orders in the window):`);
+
+    console.log("");
+    console.log(`ratio full ingest / plain COPY: ${(fullRate / copyRate).toFixed(2)} (target >= 0.33); full ingest ${Math.round(fullRate)} lines/s (target >= 50000)`);
+    console.log(`memory (V8 heap capped at ${HEAP_CAP_MB} MB): peak RSS ${runs[0]!.peakRssMB} MB for ${small} orders, ${full.peakRssMB} MB for ${orders} orders (${signed(Math.round((full.peakRssMB / runs[0]!.peakRssMB - 1) * 100))}%; target within 20% and under 300 MB)`);
+    console.log(`incremental sync of 1% changed orders: ${inc.seconds.toFixed(1)} s, ratio to the full sync ${(inc.seconds / full.seconds).toFixed(3)} (Shopify's export time not included: ${incFile.exportSeconds.toFixed(1)} s here)`);
   } finally {
+    await bigStore?.close();
     await sql.end();
     await s3.stop();
     await pg.stop();
@@ -108,18 +125,29 @@ export default async function bench(): Promise<void> {
   }
 }
 
-async function exportToFile(orders: number, path: string): Promise<{ path: string; bulkOperationId: string; objectCount: string }> {
-  const sim = await startSimulator({ seed: "bench", orders, now: "2026-11-28T00:00:00Z", bulkDelayMs: 0, lineOrdering: "shuffled" });
-  try {
-    const op = await waitForBulk(sim, await runBulk(sim, ORDERS_BULK_QUERY("")), 3_600_000);
-    if (op.status !== "COMPLETED") throw new Error(`bench export ended ${op.status}`);
-    const response = await fetch(op.url);
-    await pipeline(Readable.fromWeb(response.body as never), createWriteStream(path));
-    // The simulator numbers bulk operations per instance; make the two files' ids distinct.
-    return { path, bulkOperationId: `${op.id}${orders}`, objectCount: op.objectCount };
-  } finally {
-    await sim.close();
-  }
+/** The peak-RSS comparison's small store (the issue's 10k orders). */
+const SMALL_STORE = 10_000;
+
+interface ExportedFile {
+  path: string;
+  bulkOperationId: string;
+  objectCount: string;
+  rootObjectCount: string;
+  exportSeconds: number;
+}
+
+const benchStore = (orders: number) => startSimulator({ seed: "bench", orders, now: "2026-11-28T00:00:00Z", bulkDelayMs: 0, lineOrdering: "shuffled" });
+
+async function exportToFile(sim: Simulator, filter: string, path: string, label: number | string): Promise<ExportedFile> {
+  const t = performance.now();
+  const op = await waitForBulk(sim, await runBulk(sim, ORDERS_BULK_QUERY(filter)), 3_600_000);
+  if (op.status !== "COMPLETED") throw new Error(`bench export ended ${op.status}`);
+  const response = await fetch(op.url);
+  await pipeline(Readable.fromWeb(response.body as never), createWriteStream(path));
+  const exportSeconds = (performance.now() - t) / 1000;
+  console.log(`export of ${typeof label === "number" ? `${label} orders` : label}: ${op.objectCount} lines, ${(statSync(path).size / 1e6).toFixed(0)} MB, written to a temp file in ${exportSeconds.toFixed(1)} s`);
+  // The simulator numbers bulk operations per instance; make the files' ids distinct.
+  return { path, bulkOperationId: `${op.id}${typeof label === "number" ? label : 1}`, objectCount: op.objectCount, rootObjectCount: op.rootObjectCount, exportSeconds };
 }
 
 function runChild(args: ChildArgs): Promise<ChildReport> {
@@ -164,7 +192,7 @@ function flag(name: string): string | undefined {
   return i === -1 ? undefined : process.argv[i + 1];
 }
 
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const signed = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && process.argv.includes("--ingest-child")) {
   await child(JSON.parse(flag("--ingest-child")!) as ChildArgs);
