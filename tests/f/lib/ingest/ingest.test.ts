@@ -129,6 +129,28 @@ describe("ingestBulkResult", () => {
     expect(await dumpMirror(db.sql)).toEqual(current);
   });
 
+  it("a file holding two versions of the same orders, in chunks merged at once, keeps the newest of each", async () => {
+    await resetMirror(db.sql);
+    const older = await bulkExport(sim, ORDERS_BULK_QUERY(""));
+    await sim.admin.advanceClock({ ms: 86_400_000, newOrders: 0, updates: 30, cancellations: 2, refunds: 2, deletes: 0, productUpdates: 0, inventoryUpdates: 0 });
+    const newer = await bulkExport(sim, ORDERS_BULK_QUERY(""));
+    // Orders only (a child cannot tell which version of its parent it belongs to): new versions first, old ones after.
+    const orderLines = (e: Export) => new TextDecoder().decode(e.bytes).trim().split("\n").filter((l) => !l.includes('"__parentId"'));
+    const lines = [...orderLines(newer), ...orderLines(older)];
+    const mixed: Export = { op: { ...newer.op, id: `${newer.op.id}9`, objectCount: String(lines.length) }, bytes: new TextEncoder().encode(lines.join("\n") + "\n") };
+    const result = await ingest(mixed, "orders", { mergeChunkLines: 53 });
+    expect(result.byType.Order!.rows).toBe(lines.length);
+    const rows = await db.sql<{ id: string; updated_at: Date; tags: string[]; note: string | null }[]>`select id, updated_at, tags, note from raw_shopify_orders order by id`;
+    expect(rows).toHaveLength(orderLines(newer).length);
+    const iso = (t: string) => new Date(t).toISOString();
+    const changed = rows.filter((r) => r.updated_at.toISOString() !== iso(JSON.parse(orderLines(older).find((l) => l.includes(`"${r.id}"`))!).updatedAt));
+    expect(changed.length).toBeGreaterThan(10); // the old versions really differ
+    for (const row of rows) {
+      const truth = sim.admin.node(row.id)!;
+      expect({ id: row.id, updated_at: row.updated_at.toISOString(), tags: row.tags, note: row.note }).toEqual({ id: truth.id, updated_at: iso(truth.updatedAt as string), tags: truth.tags, note: truth.note ?? null });
+    }
+  });
+
   it("dead-letters malformed lines with their line numbers and error class, and lands the rest", async () => {
     await resetMirror(db.sql);
     sim.admin.setFaults("jsonl:truncated=6,jsonl:invalid_utf8=1,jsonl:empty_lines=1", { replace: true });
