@@ -3,11 +3,16 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresResource } from "../../../local/bindings.ts";
+import { createHash } from "node:crypto";
+import { postgresResource, s3Resource } from "../../../local/bindings.ts";
 import { repoRoot } from "../../../local/config.ts";
 import { RUNTIMES, RuntimeScriptError, runInRuntime, type RuntimeRun } from "../../../local/runtimes/index.ts";
 import { listWorkspaceFiles } from "../../../local/runtime/workspace.ts";
 import { freshDatabase, type TestDatabase } from "../../helpers/db.ts";
+import { testS3 } from "../../helpers/runner.ts";
+import { startTestSimulator } from "../../sim/helpers.ts";
+import { bulkExport } from "../../f/lib/ingest/helpers.ts";
+import { ORDERS_BULK_QUERY } from "../../../f/lib/shopify/bulk/queries.ts";
 
 const FIXTURE = "tests/local/runtimes/fixtures/web_apis.ts";
 let db: TestDatabase;
@@ -70,6 +75,42 @@ describe("multi-runtime smoke", () => {
     expect(failures).toEqual([]);
     expect(runs[1].result).toEqual(runs[0].result);
     expect(runs[2].result).toEqual(runs[0].result);
+  });
+
+  it("the ingest path (pool, COPY staging, concurrent merge, gzip archive to S3 and its read-back) gives the same result everywhere", async () => {
+    const sim = await startTestSimulator({ seed: "smoke-ingest", orders: 120 });
+    const dbs = await Promise.all(RUNTIMES.map(() => freshDatabase()));
+    try {
+      const exp = await bulkExport(sim, ORDERS_BULK_QUERY(""));
+      const jsonl = new TextDecoder().decode(exp.bytes);
+      const s3 = s3Resource(testS3());
+      const runs = await Promise.all(
+        RUNTIMES.map((runtime, k) =>
+          runInRuntime(runtime, "tests/local/runtimes/fixtures/ingest.ts", {
+            db: postgresResource(dbs[k]!.url),
+            s3,
+            jsonl,
+            bulkOperationId: exp.op.id,
+            objectCount: exp.op.objectCount,
+            key: `smoke/${runtime}-${Date.now()}.jsonl.gz`,
+          }, { timeoutMs: 45_000 }),
+        ),
+      );
+      console.log(`ingest fixture: ${runs.map((r) => `${r.runtime} ${r.ms} ms`).join(", ")}`);
+      const sha256 = createHash("sha256").update(exp.bytes).digest("hex");
+      const first = runs[0]!.result as Record<string, any>;
+      expect(first).toMatchObject({
+        lines: Number(exp.op.objectCount),
+        deadLetters: 0,
+        archive: { sha256, bytes: exp.bytes.length },
+        readBack: { sha256, bytes: exp.bytes.length },
+        mirror: { orders: 120 },
+      });
+      for (const run of runs.slice(1)) expect(run.result, run.runtime).toEqual(first);
+    } finally {
+      await sim.close();
+      await Promise.all(dbs.map((d) => d.drop()));
+    }
   });
 
   it("explicit args override defaults and a thrown error is reported with the runtime's name", async () => {
