@@ -94,6 +94,7 @@ export async function mergeStaged(sql: Sql, ctx: IngestContext, opts: MergeOptio
   const chunks: number[] = [];
   for (let from = 1; from <= opts.lastLine; from += chunkLines) chunks.push(from);
   let next = 0;
+  let mergedLines = 0; // chunks finish out of order: report how much is done, not which chunk
   const worker = async () => {
     while (next < chunks.length) {
       const from = chunks[next++]!;
@@ -106,7 +107,8 @@ export async function mergeStaged(sql: Sql, ctx: IngestContext, opts: MergeOptio
         const max = row.max_updated_at?.toISOString() ?? null;
         if (max && (!c.maxUpdatedAt || max > c.maxUpdatedAt)) c.maxUpdatedAt = max;
       }
-      opts.log?.(`merged lines ${from}..${Math.min(from + chunkLines - 1, opts.lastLine)} of ${opts.lastLine}`);
+      mergedLines += Math.min(chunkLines, opts.lastLine - from + 1);
+      opts.log?.(`merged ${mergedLines} of ${opts.lastLine} lines (${Math.floor((100 * mergedLines) / opts.lastLine)}%)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 2, chunks.length) }, worker));
