@@ -99,12 +99,8 @@ export class Faults {
   take(...kinds: FaultKind[]): Fault | null {
     for (const kind of kinds) {
       for (const rule of this.rules) {
-        if (rule.kind !== kind) continue;
-        if (rule.remaining !== null && rule.remaining <= 0) continue;
-        if (rule.probability !== null && !(this.rng.next() < rule.probability)) continue;
-        if (rule.remaining !== null) rule.remaining--;
-        rule.fired++;
-        return { fault: rule.fault, param: rule.param };
+        const fault = rule.kind === kind ? this.fire(rule) : null;
+        if (fault) return fault;
       }
     }
     return null;
@@ -114,13 +110,18 @@ export class Faults {
   takeAll(kind: FaultKind): Fault[] {
     const fired: Fault[] = [];
     for (const rule of this.rules) {
-      if (rule.kind !== kind) continue;
-      if (rule.remaining !== null && rule.remaining <= 0) continue;
-      if (rule.probability !== null && !(this.rng.next() < rule.probability)) continue;
-      if (rule.remaining !== null) rule.remaining--;
-      rule.fired++;
-      fired.push({ fault: rule.fault, param: rule.param });
+      const fault = rule.kind === kind ? this.fire(rule) : null;
+      if (fault) fired.push(fault);
     }
     return fired;
+  }
+
+  /** Whether the rule fires now (count left, probability drawn); a firing rule counts itself. */
+  private fire(rule: FaultRule): Fault | null {
+    if (rule.remaining !== null && rule.remaining <= 0) return null;
+    if (rule.probability !== null && !(this.rng.next() < rule.probability)) return null;
+    if (rule.remaining !== null) rule.remaining--;
+    rule.fired++;
+    return { fault: rule.fault, param: rule.param };
   }
 }
