@@ -2,8 +2,8 @@
 // every table the chunk feeds (set-based, newest updated_at wins, so a
 // replay or an overlap never regresses a row). The caller then clears staging.
 // Chunks keep a huge file from becoming one giant transaction, and two run at
-// once: the merge is Postgres work only, and a second backend uses the
-// second core (measured: merge phase of 557k lines 38 s -> see bench/ingest.ts).
+// once: the merge is Postgres work only, so a second backend uses the second
+// core (139k order lines: 4.6-5.0 s with two at once, 8.6-9.4 s with one).
 import type { Sql } from "postgres";
 import type { NodeType } from "./records.ts";
 import type { IngestContext } from "./stage.ts";
@@ -91,13 +91,13 @@ export async function mergeStaged(sql: Sql, ctx: IngestContext, opts: MergeOptio
       return results;
     });
 
-  const chunks: number[] = [];
-  for (let from = 1; from <= opts.lastLine; from += chunkLines) chunks.push(from);
-  let next = 0;
+  let nextFrom = 1;
   let mergedLines = 0; // chunks finish out of order: report how much is done, not which chunk
+  let failed = false;
   const worker = async () => {
-    while (next < chunks.length) {
-      const from = chunks[next++]!;
+    while (!failed && nextFrom <= opts.lastLine) {
+      const from = nextFrom;
+      nextFrom += chunkLines;
       // Counts are added only once a chunk has committed, so a retried chunk counts once.
       for (const [spec, row] of await withDeadlockRetry(() => mergeChunk(from))) {
         const c = counts[spec.kind]!;
@@ -111,6 +111,10 @@ export async function mergeStaged(sql: Sql, ctx: IngestContext, opts: MergeOptio
       opts.log?.(`merged ${mergedLines} of ${opts.lastLine} lines (${Math.floor((100 * mergedLines) / opts.lastLine)}%)`);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 2, chunks.length) }, worker));
+  const workers = Math.min(opts.concurrency ?? 2, Math.ceil(opts.lastLine / chunkLines));
+  // A failed chunk stops the other worker taking new ones; its chunk in flight finishes before the error is thrown.
+  const settled = await Promise.allSettled(Array.from({ length: workers }, () => worker().catch((error) => ((failed = true), Promise.reject(error)))));
+  const failure = settled.find((r) => r.status === "rejected");
+  if (failure) throw (failure as PromiseRejectedResult).reason;
   return counts;
 }
