@@ -111,6 +111,8 @@ const GZIP_LEVEL = 1;
 export function startArchive(opts: { s3: S3Resource; key: string; partSize?: number; queueSize?: number }): ArchiveWriter {
   const digest = new JsonlDigest();
   const gzip = createGzip({ level: GZIP_LEVEL });
+  // Its errors reach callers through `failure` and the upload; this keeps one from being an unhandled 'error' event.
+  gzip.on("error", () => undefined);
   const upload = new Upload({
     client: s3Client(opts.s3),
     params: { Bucket: opts.s3.bucket, Key: opts.key, Body: gzip, ContentType: "application/gzip" },
@@ -152,7 +154,7 @@ export function startArchive(opts: { s3: S3Resource; key: string; partSize?: num
       if (aborted) return;
       aborted = true;
       failure ??= reason ?? new Error("archive aborted");
-      gzip.destroy();
+      gzip.destroy(failure as Error); // a tap waiting for gzip's drain fails instead of hanging
       await upload.abort().catch(() => undefined);
     },
   };
