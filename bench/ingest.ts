@@ -27,6 +27,7 @@ import { startEmbeddedS3 } from "../local/services/s3.ts";
 import { startSimulator, type Simulator } from "../local/sim/server.ts";
 import { archiveKey } from "../f/lib/archive.ts";
 import { NO_DELAY } from "../f/lib/db.ts";
+import { updatedAtFilter } from "../f/lib/sync/windows.ts";
 import { ingestBulkResult } from "../f/lib/ingest/index.ts";
 import { runBulk, waitForBulk } from "../tests/sim/helpers.ts";
 import { ORDERS_BULK_QUERY } from "../tests/shopify/fixtures/bulk_queries.ts";
@@ -108,7 +109,7 @@ export default async function bench(): Promise<void> {
     // (c) An incremental sync on the loaded database: a day in which 1% of the store's orders change.
     const changed = Math.round(orders / 100);
     const day = await bigStore.admin.advanceClock({ ms: 86_400_000, newOrders: Math.round(changed / 2), updates: changed - Math.round(changed / 2), cancellations: 0, refunds: 0, deletes: 0, productUpdates: 0, inventoryUpdates: 0 });
-    const window = `updated_at:>='${day.from}' AND updated_at:<'${day.to}'`;
+    const window = updatedAtFilter({ start: day.from, end: day.to });
     const incFile = await exportToFile(bigStore, window, join(dir, "orders-incremental.jsonl"), "incremental");
     const inc = await ingest(incFile, `(c) incremental ingest on the ${orders}-order database (${incFile.rootObjectCount} orders in the window):`);
 
